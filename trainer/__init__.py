@@ -1,0 +1,3 @@
+"""Chat roleplay trainer for practising difficult customers."""
+
+__version__ = "0.1.0"

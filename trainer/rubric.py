@@ -1,0 +1,101 @@
+"""The rubric file format: criteria that turn detector signals into verdicts."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, model_validator
+
+from trainer.persona import Ident, Strict, Text
+from trainer.vocabulary import Language, Signal
+
+Citation = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^00[0-4]\b.*")]
+
+
+class Applies(str, Enum):
+    """Which trainee turns a criterion is judged on."""
+
+    every_turn = "every_turn"
+    first_reply = "first_reply"
+    company_at_fault = "company_at_fault"
+    customer_at_fault = "customer_at_fault"
+    before_first_solution = "before_first_solution"
+    after_manager_request = "after_manager_request"
+    after_abuse = "after_abuse"
+    session = "session"
+
+
+class Scope(str, Enum):
+    """Whether every applicable turn is graded, or the behaviour is owed once in the window."""
+
+    each_turn = "each_turn"
+    once = "once"
+
+
+class Criterion(Strict):
+    """One behaviour the trainee is graded on."""
+
+    id: Ident
+    title: Text = Field(description="Short title shown in the debrief.")
+    source: Annotated[list[Citation], Field(min_length=1)] = Field(
+        description="Where the guidance says this, e.g. '000 step 2' or '001 part 2 step 3'.",
+    )
+    weight: float = Field(gt=0, le=10, description="Relative weight in the session score.")
+    applies: Applies = Field(description="Which turns the criterion is judged on.")
+    scope: Scope = Field(
+        Scope.each_turn,
+        description="each_turn: every applicable turn gets a verdict; "
+        "once: the behaviour is owed once in the window.",
+    )
+    within: int | None = Field(
+        None,
+        ge=1,
+        le=20,
+        description="With scope once: the behaviour must come within this many trainee turns of the window opening.",
+    )
+    satisfied_by: list[Signal] = Field(
+        default_factory=list, description="Any of these signals meets the criterion."
+    )
+    violated_by: list[Signal] = Field(
+        default_factory=list, description="Any of these signals misses the criterion, whatever else is there."
+    )
+    judge: bool = Field(False, description="An optional LLM judge may grade this criterion too.")
+    judge_question: str = Field("", description="The question the LLM judge answers yes or no for a turn.")
+    tips: dict[Language, Text] = Field(
+        description="A short tip for the debrief, per language; 'en' is required and the fallback.",
+    )
+
+    @model_validator(mode="after")
+    def _checkable(self) -> Criterion:
+        if not self.satisfied_by and not self.violated_by:
+            raise ValueError("a criterion needs satisfied_by or violated_by signals, or it can never be graded")
+        if Language.en not in self.tips:
+            raise ValueError("tips: an 'en' tip is required (it is the fallback for other languages)")
+        if self.within is not None and self.scope is not Scope.once:
+            raise ValueError("within applies only to scope: once")
+        if self.judge and not self.judge_question:
+            raise ValueError("judge: true needs a judge_question")
+        return self
+
+    def tip(self, language: Language) -> str:
+        return self.tips.get(language) or self.tips[Language.en]
+
+
+class Rubric(Strict):
+    """A set of weighted criteria and the score a session needs to pass."""
+
+    id: Ident
+    title: Text
+    version: int = Field(1, ge=1, description="Bump when criteria change, so re-scored sessions say which version.")
+    description: str = ""
+    pass_threshold: float = Field(ge=0, le=100, description="Session score (0-100) needed to pass.")
+    criteria: Annotated[list[Criterion], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Rubric:
+        ids = [c.id for c in self.criteria]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"criteria: duplicate id {', '.join(dupes)}")
+        return self

@@ -1,0 +1,38 @@
+"""The one jinja2 environment for persona lines and prompts: sandboxed, strict about unknown names."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+
+@lru_cache(maxsize=1)
+def environment() -> SandboxedEnvironment:
+    # Templates come from trainer-written files; the sandbox keeps a typo from
+    # reaching Python internals, and StrictUndefined turns a misspelt fact into
+    # an error at validation time instead of an empty gap in a customer's line.
+    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+
+@lru_cache(maxsize=4096)
+def compile_template(text: str) -> jinja2.Template:
+    return environment().from_string(text)
+
+
+def render(text: str, context: dict[str, object]) -> str:
+    return compile_template(text).render(context).strip()
+
+
+def check_template(text: str, context: dict[str, object]) -> str | None:
+    """Why `text` would fail to render with `context`, or None if it renders."""
+    try:
+        render(text, context)
+    except jinja2.TemplateSyntaxError as exc:
+        return f"template syntax error: {exc.message} (template line {exc.lineno})"
+    except jinja2.UndefinedError as exc:
+        return f"template uses an unknown name: {exc.message}"
+    except jinja2.TemplateError as exc:
+        return f"template error: {exc}"
+    return None
