@@ -91,7 +91,7 @@ def personas_list(
     click.echo("  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip())
     for row in rows:
         click.echo("  ".join(row[c].ljust(widths[c]) for c in columns).rstrip())
-    click.echo(f"{len(rows)} personas", err=True)
+    click.echo(plural(len(rows), "persona"), err=True)
 
 
 @personas.command("show")
@@ -159,9 +159,10 @@ def describe(persona: Persona, path: Path) -> str:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
-    """Check persona and rubric files; exits non-zero on any problem.
+    """Check persona, rubric and phrase-list files; exits non-zero on any problem.
 
-    With no PATH, checks the persona library and the rubrics. Each problem is
+    With no PATH, checks the persona library, the rubrics and their phrase
+    lists (rubrics/phrases/). Each problem is
     one line: file:line:column: field: what is wrong.
 
     \b
@@ -174,11 +175,62 @@ def validate(paths: tuple[Path, ...]) -> None:
     counts, problems = validate_files(targets)
     for problem in problems:
         click.echo(str(problem), err=True)
-    summary = f"{counts['persona']} personas and {counts['rubric']} rubrics are valid"
+    summary = (
+        f"{plural(counts['persona'], 'persona')}, {plural(counts['rubric'], 'rubric')} "
+        f"and {plural(counts['phrases'], 'phrase list')} are valid"
+    )
     if problems:
         click.echo(f"{summary}; {len(problems)} problems", err=True)
         sys.exit(1)
     click.echo(summary)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--rubric", "rubric_path", type=click.Path(path_type=Path), help="Rubric file (default: rubrics/default.yaml).")
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "html"]), default="md", show_default=True)
+def score(files: tuple[Path, ...], rubric_path: Path | None, fmt: str) -> None:
+    """Score dialog files against a rubric.
+
+    A dialog file is JSON: {"language": "en", "company_at_fault": true,
+    "turns": [{"role": "customer", "text": "..."}, {"role": "trainee", "text": "..."}]}.
+    A file that cannot be read is reported on stderr and the others are still
+    scored; the exit code is then 1.
+
+    \b
+    Examples:
+      trainer score tests/fixtures/dialogs/en-good.json
+      trainer score dialogs/*.json --format json > scores.json
+      trainer score call.json --rubric rubrics/strict.yaml --format html > call.html
+    """
+    from trainer.dialog import load_dialog
+    from trainer.loader import FileError, load_rubric
+    from trainer.scorer import Scorer, session_json
+    from trainer.templates import render_file
+
+    try:
+        rubric = load_rubric(rubric_path or locations.default_rubric())
+    except FileError as exc:
+        raise click.ClickException(str(exc)) from None
+    scorer = Scorer(rubric)
+    results = []
+    failed = False
+    for path in files:
+        try:
+            results.append((str(path), scorer.score(load_dialog(path))))
+        except FileError as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+    if fmt == "json":
+        click.echo(json.dumps([session_json(s, f) for f, s in results], ensure_ascii=False, indent=2))
+    elif fmt == "html":
+        click.echo(render_file("score.html.j2", html=True, results=results))
+    else:
+        for file, session in results:
+            click.echo(render_file("score.md.j2", file=file, session=session))
+    if failed:
+        sys.exit(1)
 
 
 @cli.command()
@@ -216,6 +268,10 @@ def schema(check: bool) -> None:
         click.echo(f"wrote {path}")
     if not changed:
         click.echo("schemas are up to date")
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def main() -> None:

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trainer.loader import FileError, Problem, YamlDocument, load_persona, load_rubric, read_yaml
+from trainer.loader import FileError, Problem, YamlDocument, load_model, load_persona, load_rubric, read_yaml
 from trainer.persona import Persona
+from trainer.phrases import PhraseList
 
 
 @dataclass
@@ -63,14 +64,18 @@ def load_library(folder: Path) -> Library:
 
 
 def kind_of(doc: YamlDocument) -> str:
-    """Whether a parsed file is a rubric or a persona, from its top-level fields."""
-    return "rubric" if "criteria" in doc.data else "persona"
+    """Whether a parsed file is a rubric, a phrase list or a persona, from its top-level fields."""
+    if "criteria" in doc.data:
+        return "rubric"
+    if "signals" in doc.data and "scenario" not in doc.data:
+        return "phrases"
+    return "persona"
 
 
 def validate_files(paths: Iterable[Path]) -> tuple[dict[str, int], list[Problem]]:
     """Check persona and rubric files; returns counts by kind and every problem found."""
     files, problems = yaml_files(paths)
-    counts = {"persona": 0, "rubric": 0}
+    counts = {"persona": 0, "rubric": 0, "phrases": 0}
     persona_ids: dict[str, Path] = {}
     for path in files:
         try:
@@ -78,6 +83,8 @@ def validate_files(paths: Iterable[Path]) -> tuple[dict[str, int], list[Problem]
             kind = kind_of(doc)
             if kind == "rubric":
                 load_rubric(doc)
+            elif kind == "phrases":
+                load_model(doc, PhraseList)
             else:
                 persona = load_persona(doc)
                 if persona.id in persona_ids:

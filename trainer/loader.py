@@ -125,6 +125,8 @@ def read_yaml(path: Path) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(part for part in (exc.context, exc.problem) if part)
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        if "mapping values are not allowed" in what:
+            what += " (put text that contains ': ' in quotes)"
         raise FileError([Problem(path, f"invalid YAML: {what}", line, col)]) from None
     except yaml.YAMLError as exc:
         raise FileError([Problem(path, f"invalid YAML: {exc}")]) from None
@@ -135,8 +137,12 @@ def read_yaml(path: Path) -> YamlDocument:
     return YamlDocument(path, data, marks)
 
 
-def _walk(node: yaml.Node, loc: Loc, marks: dict, problems: list[Problem], path: Path) -> None:
-    marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+def _walk(
+    node: yaml.Node, loc: Loc, marks: dict, problems: list[Problem], path: Path, key_mark: yaml.Mark | None = None
+) -> None:
+    # A block mapping or list starts on the line after its key; the key is where a reader looks.
+    at = key_mark if key_mark is not None and not isinstance(node, yaml.ScalarNode) else node.start_mark
+    marks[loc] = (at.line + 1, at.column + 1)
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -150,7 +156,7 @@ def _walk(node: yaml.Node, loc: Loc, marks: dict, problems: list[Problem], path:
                 continue
             seen[key] = line
             marks[loc + (key, "[key]")] = (line, key_node.start_mark.column + 1)
-            _walk(value_node, loc + (key,), marks, problems, path)
+            _walk(value_node, loc + (key,), marks, problems, path, key_node.start_mark)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _walk(item, loc + (i,), marks, problems, path)
@@ -201,9 +207,11 @@ def _describe(doc: YamlDocument, model: type[BaseModel], err: dict[str, Any]) ->
         key_loc = loc + ("[key]",)
         line, column = doc.marks.get(key_loc, doc.locate(loc))
         return Problem(doc.path, f"unknown field{hint}", line, column, field_path(loc))
-    if kind == "enum":
+    if kind in ("enum", "literal_error"):
         expected = err.get("ctx", {}).get("expected", "")
-        return doc.problem(loc, f"expected one of {expected}; got {_show(given)}")
+        close = difflib.get_close_matches(str(given), re.findall(r"'([^']*)'", expected), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return doc.problem(loc, f"expected one of {expected}; got {_show(given)}{hint}")
     if kind == "value_error":
         message = err["msg"].removeprefix("Value error, ")
         # Model-level checks name the field they are about; point at it.
@@ -217,6 +225,12 @@ def _describe(doc: YamlDocument, model: type[BaseModel], err: dict[str, Any]) ->
     if given is not None and not isinstance(given, (dict, list)):
         message += f"; got {_show(given)}"
     return doc.problem(loc, message[0].lower() + message[1:])
+
+
+def _describe_plain(path: Path, err: dict[str, Any]) -> Problem:
+    """A validation error in a file without positions (JSON): the field path and what was expected."""
+    doc = YamlDocument(path, None, {})
+    return _describe(doc, BaseModel, err)
 
 
 def _show(value: Any) -> str:

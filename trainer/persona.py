@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from trainer.vocabulary import (
     REQUIRED_INTENTS,
+    TYPE_SOURCES,
     CustomerType,
     Difficulty,
     Fault,
@@ -156,6 +157,14 @@ class Persona(Strict):
         empty = [i.value for i, bands in self.lines.items() if not bands]
         if empty:
             raise ValueError(f"lines: intents with no lines: {', '.join(empty)}")
+        return self
+
+    @model_validator(mode="after")
+    def _source_describes_type(self) -> Persona:
+        allowed = TYPE_SOURCES[self.type]
+        if self.source not in allowed:
+            names = " or ".join(f"'{s.value}'" for s in allowed)
+            raise ValueError(f"source: the {self.type.value} type is described in {names}, not '{self.source.value}'")
         return self
 
     @model_validator(mode="after")

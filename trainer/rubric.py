@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
 from trainer.persona import Ident, Strict, Text
-from trainer.vocabulary import Language, Signal
+from trainer.vocabulary import DETECTOR_NAMES, Language
+
+# One flat choice of the eleven signals and the cues, so an unknown name gets
+# one error listing every name that would do.
+DetectorName = Literal[DETECTOR_NAMES]  # type: ignore[valid-type]
 
 Citation = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^00[0-4]\b.*")]
 
@@ -54,11 +58,12 @@ class Criterion(Strict):
         le=20,
         description="With scope once: the behaviour must come within this many trainee turns of the window opening.",
     )
-    satisfied_by: list[Signal] = Field(
-        default_factory=list, description="Any of these signals meets the criterion."
+    satisfied_by: list[DetectorName] = Field(
+        default_factory=list, description="Any of these signals or cues meets the criterion."
     )
-    violated_by: list[Signal] = Field(
-        default_factory=list, description="Any of these signals misses the criterion, whatever else is there."
+    violated_by: list[DetectorName] = Field(
+        default_factory=list,
+        description="Any of these signals or cues misses the criterion, whatever else is there.",
     )
     judge: bool = Field(False, description="An optional LLM judge may grade this criterion too.")
     judge_question: str = Field("", description="The question the LLM judge answers yes or no for a turn.")

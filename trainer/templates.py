@@ -16,6 +16,32 @@ def environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~"})
+
+
+def _markdown_text(value: object) -> str:
+    """Trainee and customer text is data: escape it so Markdown shows it as typed."""
+    return " ".join(str(value).split()).translate(_MARKDOWN_SPECIAL)
+
+
+@lru_cache(maxsize=2)
+def report_environment(html: bool) -> jinja2.Environment:
+    """Templates shipped in trainer/templates for reports; HTML ones escape everything they insert."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("trainer", "templates"),
+        autoescape=html,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = _markdown_text
+    return env
+
+
+def render_file(name: str, html: bool = False, **context: object) -> str:
+    return report_environment(html).get_template(name).render(**context)
+
+
 @lru_cache(maxsize=4096)
 def compile_template(text: str) -> jinja2.Template:
     return environment().from_string(text)

@@ -68,6 +68,21 @@ SOURCE_TITLES: dict[SourceDoc, str] = {
 }
 
 
+_T, _S = CustomerType, SourceDoc
+# Which guidance documents describe each customer type (shared/guidance.md).
+TYPE_SOURCES: dict[CustomerType, tuple[SourceDoc, ...]] = {
+    **{t: (_S.de_000,) for t in (_T.aggressive, _T.reserved_grumbler, _T.silent, _T.key_account,
+                                 _T.know_it_all, _T.compensation_seeker, _T.serial_complainer)},
+    _T.angry_caller: (_S.lv_001, _S.ru_003),
+    _T.abusive: (_S.lv_001, _S.ru_003, _S.nl_004),
+    _T.supervisor_demander: (_S.lv_001, _S.ru_003),
+    _T.customer_at_fault: (_S.ru_003, _S.lv_001),
+    _T.refused_request: (_S.ru_003,),
+    _T.prankster: (_S.nl_004,),
+    _T.undecided: (_S.nl_004,),
+}
+
+
 class Signal(str, Enum):
     """What the detectors report about one trainee turn. These names are a public interface."""
 
@@ -126,3 +141,28 @@ class MoodBand(str, Enum):
         if mood < 67:
             return cls.annoyed
         return cls.angry
+
+
+class Cue(str, Enum):
+    """Further phrase-based detections a rubric may use beside the eleven signals.
+
+    They are not reported among a turn's `signals` (that set is a fixed public
+    interface); criteria cite them as evidence.
+    """
+
+    compensation = "compensation"
+    deflection = "deflection"
+    reason = "reason"
+    follow_up = "follow_up"
+    false_promise = "false_promise"
+    documentation = "documentation"
+
+
+class CustomerCue(str, Enum):
+    """What the detectors look for in customer turns, to open a criterion's window."""
+
+    manager_request = "manager_request"
+    abuse = "abuse"
+
+
+DETECTOR_NAMES: tuple[str, ...] = tuple(s.value for s in Signal) + tuple(c.value for c in Cue)

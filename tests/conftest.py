@@ -1,0 +1,51 @@
+"""Shared fixtures: run the real CLI, and write variants of small real files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from trainer.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROJECT = Path(__file__).parent.parent
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
+    """Run `trainer ARGS` in-process; exceptions that escape are test failures, not exit codes."""
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Run:
+        for key, value in (env or {}).items():
+            monkeypatch.setenv(key, value)
+        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+@pytest.fixture
+def variant(tmp_path: Path) -> Callable[..., Path]:
+    """Copy a fixture into tmp_path with text replaced, so a test shows exactly what it broke."""
+
+    def make(fixture: str, *replacements: tuple[str, str], name: str | None = None) -> Path:
+        text = (FIXTURES / fixture).read_text(encoding="utf-8")
+        for old, new in replacements:
+            assert old in text, f"{old!r} is not in {fixture}"
+            text = text.replace(old, new, 1)
+        target = tmp_path / (name or fixture)
+        target.write_text(text, encoding="utf-8")
+        return target
+
+    return make

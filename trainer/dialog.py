@@ -1,0 +1,69 @@
+"""Dialogs to score: plain JSON dialog files (and, later, saved transcripts), validated with clear errors."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from trainer.loader import FileError, Problem, _describe_plain
+from trainer.vocabulary import Fault, Language
+
+
+class Role(str, Enum):
+    customer = "customer"
+    trainee = "trainee"
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    role: Role
+    text: Annotated[str, StringConstraints(min_length=1)]
+
+
+class Dialog(BaseModel):
+    """A conversation to score: `{"language", "company_at_fault", "turns": [{"role", "text"}]}`."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    language: Language
+    company_at_fault: bool = False
+    fault: Fault | None = Field(None, description="Optional; 'customer' makes customer_at_fault criteria apply.")
+    turns: Annotated[list[Turn], Field(min_length=1)]
+
+    @property
+    def customer_at_fault(self) -> bool:
+        return self.fault is Fault.customer
+
+    @property
+    def owes_apology(self) -> bool:
+        return self.company_at_fault or self.fault is Fault.company
+
+
+def load_dialog(path: Path) -> Dialog:
+    """Read a dialog file, or raise FileError with one line per problem."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise FileError([Problem(path, "file not found")]) from None
+    except OSError as exc:
+        raise FileError([Problem(path, f"cannot read: {exc.strerror}")]) from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise FileError([Problem(path, f"not UTF-8 text (byte {exc.start})")]) from None
+    except json.JSONDecodeError as exc:
+        raise FileError([Problem(path, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)]) from None
+    if not isinstance(data, dict):
+        raise FileError([Problem(path, 'expected a JSON object with "language" and "turns"')])
+    for i, turn in enumerate(data.get("turns") or []):
+        if isinstance(turn, dict) and isinstance(turn.get("text"), str) and not turn["text"].strip():
+            raise FileError([Problem(path, "empty text", field=f"turns[{i}].text")])
+    try:
+        return Dialog.model_validate(data)
+    except ValidationError as exc:
+        raise FileError([_describe_plain(path, err) for err in exc.errors()]) from None

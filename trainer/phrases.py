@@ -1,0 +1,349 @@
+"""Phrase lists per language (rubrics/phrases/*.yaml) and the lemma-based matcher built from them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import simplemma
+from pydantic import Field, field_validator, model_validator
+
+from trainer.persona import Strict, Text
+from trainer.vocabulary import Cue, CustomerCue, Language, Signal
+
+GAP = 3  # how many words a `*` in a phrase may stand for
+NEGATION_REACH = 3  # how many words before a phrase a negator still negates it
+
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_SENTENCE_END = re.compile(r"[.!?;…\n]+")
+
+
+class Group(Strict):
+    """Phrases or regular expressions of which one must match."""
+
+    phrases: list[Text] = Field(default_factory=list)
+    patterns: list[Text] = Field(default_factory=list, description="Regular expressions, matched case-insensitively.")
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {pattern!r} ({exc})") from None
+        return patterns
+
+    @field_validator("phrases")
+    @classmethod
+    def _no_leading_gap(cls, phrases: list[str]) -> list[str]:
+        for phrase in phrases:
+            parts = phrase.split()
+            if parts[0] == "*" or parts[-1] == "*":
+                raise ValueError(f"a phrase cannot start or end with '*': {phrase!r}")
+            for part in parts:
+                if "|" in part and any(len(_WORD.findall(o.rstrip("*"))) != 1 for o in part.split("|")):
+                    raise ValueError(f"each choice in 'a|b' must be one word: {part!r} in {phrase!r}")
+        return phrases
+
+
+class Detection(Group):
+    """How one signal or cue is found in a turn."""
+
+    exceptions: list[Text] = Field(
+        default_factory=list, description="Phrases that cancel an overlapping match ('no problem' for 'no')."
+    )
+    also: list[Group] = Field(
+        default_factory=list,
+        description="Further groups that must each match in the same sentence (e.g. a time for a commitment).",
+    )
+    negatable: bool = Field(True, description="A negator just before the phrase cancels it ('not sorry').")
+
+
+class PhraseList(Strict):
+    """Everything the detectors need to know about one language."""
+
+    language: Language
+    negators: list[Text] = Field(description="Words that negate the phrase after them: not, never, kein, не…")
+    stopwords: list[Text] = Field(description="Words ignored when comparing a paraphrase with the customer's turn.")
+    question_openers: list[Text] = Field(
+        default_factory=list, description="Words that open a question even without a question mark."
+    )
+    paraphrase_openers: list[Text] = Field(
+        default_factory=list, description="Sentence openers that, with shared content words, restate ('so', 'also')."
+    )
+    signals: dict[Signal, Detection]
+    cues: dict[Cue, Detection]
+    customer: dict[CustomerCue, Detection]
+
+    @model_validator(mode="after")
+    def _complete(self) -> PhraseList:
+        for label, have, want in (
+            ("signals", self.signals, Signal),
+            ("cues", self.cues, Cue),
+            ("customer", self.customer, CustomerCue),
+        ):
+            missing = [x.value for x in want if x not in have]
+            if missing:
+                raise ValueError(f"{label}: missing {', '.join(missing)}")
+        return self
+
+
+# ---- text ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Token:
+    surface: str
+    lemma: str
+    start: int
+    end: int
+    sentence: int
+
+
+def normalise(text: str) -> str:
+    """Same length as `text`, so offsets still point into the original."""
+    return text.replace("’", "'").replace("ʼ", "'").replace("ё", "е").replace("Ё", "Е")
+
+
+_LEMMAS: dict[tuple[str, str], str] = {}
+_LEMMA_CACHE_LIMIT = 500_000
+
+
+def lemma(word: str, language: str) -> str:
+    key = (word, language)
+    found = _LEMMAS.get(key)
+    if found is None:
+        # simplemma reads "won't" as "will": contractions match as written.
+        found = word if "'" in word else simplemma.lemmatize(word, lang=language).lower()
+        if len(_LEMMAS) < _LEMMA_CACHE_LIMIT:
+            _LEMMAS[key] = found
+    return found
+
+
+def tokenize(text: str, language: str) -> tuple[list[Token], list[tuple[int, int]]]:
+    """Words with lemmas and sentence numbers, and the sentences as (start, end) spans."""
+    norm = normalise(text)
+    sentences: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(norm):
+        if norm[start:m.start()].strip():
+            sentences.append((start, m.end()))
+        start = m.end()
+    if norm[start:].strip():
+        sentences.append((start, len(norm)))
+    tokens: list[Token] = []
+    sentence = 0
+    for m in _WORD.finditer(norm):
+        while sentence < len(sentences) - 1 and m.start() >= sentences[sentence][1]:
+            sentence += 1
+        surface = m.group().lower()
+        tokens.append(Token(surface, lemma(surface, language), m.start(), m.end(), sentence))
+    return tokens, sentences
+
+
+# ---- compiled phrases ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Alt:
+    surface: str
+    lemma: str
+    prefix: bool
+
+    def matches(self, token: Token) -> bool:
+        if self.prefix:
+            return token.surface.startswith(self.surface) or token.lemma.startswith(self.surface)
+        return token.surface == self.surface or (self.lemma != "" and token.lemma == self.lemma)
+
+
+Part = tuple[Alt, ...] | None  # None is a gap
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Slot:
+    """One word position of a phrase: the surfaces or lemmas that fill it, or prefixes that do."""
+
+    keys: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    def fits(self, token: Token) -> bool:
+        if token.surface in self.keys or token.lemma in self.keys:
+            return True
+        return any(token.surface.startswith(p) or token.lemma.startswith(p) for p in self.prefixes)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    parts: tuple[Part, ...]
+
+    @property
+    def slots(self) -> tuple[Slot | None, ...]:
+        return tuple(
+            None if part is None else Slot(
+                frozenset(k for alt in part if not alt.prefix for k in (alt.surface, alt.lemma) if k),
+                tuple(alt.surface for alt in part if alt.prefix),
+            )
+            for part in self.parts
+        )
+
+
+def compile_phrase(phrase: str, language: str) -> list[Phrase]:
+    """One phrase; a word that tokenizes into several ("up-to-date") becomes consecutive parts."""
+    parts: list[Part] = []
+    for raw in normalise(phrase.lower()).split():
+        if raw == "*":
+            parts.append(None)
+            continue
+        options = raw.split("|")
+        if len(options) == 1:
+            # A single word may tokenize into several ("e-mail", "100%"): consecutive parts.
+            prefix = raw.endswith("*") and len(raw) > 1
+            words = _WORD.findall(raw.rstrip("*"))
+            for i, w in enumerate(words):
+                last_prefix = prefix and i == len(words) - 1
+                parts.append((Alt(w, "" if last_prefix or "'" in w else lemma(w, language), last_prefix),))
+            continue
+        slot = []
+        for option in options:
+            prefix = option.endswith("*") and len(option) > 1
+            word = _WORD.findall(option.rstrip("*"))[0]
+            slot.append(Alt(word, "" if prefix or "'" in word else lemma(word, language), prefix))
+        parts.append(tuple(slot))
+    return [Phrase(phrase, tuple(p for p in parts))]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start: int  # character offsets into the turn
+    end: int
+    first: int  # token indexes
+    last: int
+    phrase: str
+
+
+class PhraseIndex:
+    """All phrases of a language in one index by first word, so a turn is scanned once for every detector.
+
+    Each group registered gets an owner number; `find` returns the matches per owner.
+    """
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.exact: dict[str, list[tuple[int, _Entry]]] = {}
+        self.prefixed: dict[str, list[tuple[int, _Entry]]] = {}
+        self.prefix_lengths: list[int] = []
+        self.patterns: list[tuple[int, re.Pattern[str]]] = []
+        self.owners = 0
+
+    def add(self, group: Group) -> int:
+        owner = self.owners
+        self.owners += 1
+        for text in group.phrases:
+            for phrase in compile_phrase(text, self.language):
+                slots = phrase.slots
+                entry = _Entry(phrase.text, slots, all(slot is not None for slot in slots))
+                for alt in phrase.parts[0] or ():
+                    if alt.prefix:
+                        self.prefixed.setdefault(alt.surface, []).append((owner, entry))
+                    else:
+                        keys = {alt.surface, alt.lemma} - {""}
+                        for key in keys:
+                            self.exact.setdefault(key, []).append((owner, entry))
+        self.prefix_lengths = sorted({len(k) for k in self.prefixed})
+        self.patterns.extend((owner, re.compile(p, re.IGNORECASE)) for p in group.patterns)
+        return owner
+
+    def find(self, tokens: list[Token], text: str) -> dict[int, list[Match]]:
+        found: dict[int, list[Match]] = {}
+        exact, prefixed, lengths = self.exact, self.prefixed, self.prefix_lengths
+        for i, token in enumerate(tokens):
+            candidates = exact.get(token.surface, ())
+            if token.lemma != token.surface:
+                more = exact.get(token.lemma)
+                if more:
+                    candidates = [*candidates, *more]
+            for length in lengths:
+                for word in (token.surface, token.lemma):
+                    if len(word) >= length:
+                        more = prefixed.get(word[:length])
+                        if more:
+                            candidates = [*candidates, *more]
+            if not candidates:
+                continue
+            done: set[tuple[int, int]] = set()
+            for owner, entry in candidates:
+                key = (owner, id(entry))
+                if key in done:
+                    continue
+                done.add(key)
+                if len(entry.slots) == 1:
+                    last = i
+                elif entry.gapless:
+                    last = _match_straight(entry.slots, tokens, i)
+                else:
+                    last = _match_from(entry.slots, 1, tokens, i + 1)
+                if last is not None:
+                    found.setdefault(owner, []).append(Match(token.start, tokens[last].end, i, last, entry.text))
+        if self.patterns:
+            norm = normalise(text)
+            for owner, pattern in self.patterns:
+                for m in pattern.finditer(norm):
+                    if m.end() > m.start():
+                        first, last = _token_range(tokens, m.start(), m.end())
+                        found.setdefault(owner, []).append(Match(m.start(), m.end(), first, last, m.group()))
+        return found
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Entry:
+    text: str
+    slots: tuple[Slot | None, ...]
+    gapless: bool
+
+
+def _match_straight(slots: tuple[Slot | None, ...], tokens: list[Token], t: int) -> int | None:
+    """Index of the last token if consecutive slots fit from token t on (the first already fits)."""
+    end = t + len(slots) - 1
+    if end >= len(tokens):
+        return None
+    sentence = tokens[t].sentence
+    for offset in range(1, len(slots)):
+        token = tokens[t + offset]
+        if token.sentence != sentence or not slots[offset].fits(token):  # type: ignore[union-attr]
+            return None
+    return end
+
+
+def _match_from(slots: tuple[Slot | None, ...], p: int, tokens: list[Token], t: int) -> int | None:
+    """Index of the last token if slots[p:] match starting at token t, within one sentence."""
+    if p == len(slots):
+        return t - 1
+    slot = slots[p]
+    if slot is None:  # a gap: the next slot may come up to GAP words later
+        for skip in range(GAP + 1):
+            if t + skip < len(tokens) and tokens[t + skip].sentence == tokens[t - 1].sentence:
+                found = _match_from(slots, p + 1, tokens, t + skip)
+                if found is not None:
+                    return found
+        return None
+    if t >= len(tokens) or tokens[t].sentence != tokens[t - 1].sentence or not slot.fits(tokens[t]):
+        return None
+    return _match_from(slots, p + 1, tokens, t + 1)
+
+
+def _token_range(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
+    inside = [i for i, tok in enumerate(tokens) if tok.end > start and tok.start < end]
+    if inside:
+        return inside[0], inside[-1]
+    before = [i for i, tok in enumerate(tokens) if tok.end <= start]
+    i = before[-1] if before else 0
+    return i, i
+
+
+def load_phrase_list(path: Path) -> PhraseList:
+    from trainer.loader import load_model
+
+    return load_model(path, PhraseList)
