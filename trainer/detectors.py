@@ -23,6 +23,8 @@ from trainer.vocabulary import Cue, CustomerCue, Language, Signal
 Span = tuple[int, int]
 
 _SHOUT_WORD = re.compile(r"[^\W\d_]{2,}")
+_UPPER = "".join(c for c in map(chr, range(0x41, 0x530)) if c.isupper() and c.isalpha())
+_CAPITALS = re.compile(f"[{re.escape(_UPPER)}]{{2,}}")  # quick test before looking for shouting
 _BURST = re.compile(r"!{2,}|[!?]{3,}|\?!|!\?")
 _CLAUSE_BREAK = re.compile(r"[,;:—–()\"]| - ")
 
@@ -111,23 +113,34 @@ class Detectors:
         self.question_openers = frozenset(w.lower() for w in phrases.question_openers)
         self.paraphrase_openers = frozenset(w.lower() for w in phrases.paraphrase_openers)
         self._content_cache: dict[str, frozenset[str]] = {}
+        self._by_owner: dict[int, tuple[Signal | Cue, _Compiled, str]] = {
+            **{c.main: (key, c, "signals") for key, c in self.signals.items()},
+            **{c.main: (key, c, "cues") for key, c in self.cues.items()},
+        }
 
     def read_trainee(self, text: str, customer_before: str = "") -> TurnReading:
         tokens, sentences = tokenize(text, self.language)
         found = self.trainee_index.find(tokens, text)
-        reading = TurnReading()
-        for table, compiled_table in ((reading.signals, self.signals), (reading.cues, self.cues)):
-            for key, compiled in compiled_table.items():
-                matches = compiled.pick(found, tokens, text, self.negators)
-                table[key] = [(m.start, m.end) for m in matches]
-                if matches:
-                    reading.phrases[key.value] = [text[m.start:m.end].lower() for m in matches]
-        reading.signals[Signal.question] += self._questions(text, tokens, sentences)
-        reading.signals[Signal.raised_tone] += self._shouting(text)
-        reading.signals[Signal.paraphrase] += self._restatement(tokens, customer_before)
-        for table in (reading.signals, reading.cues):
-            for key, spans in table.items():
-                table[key] = _merge(spans)
+        signals: dict[Signal, list[Span]] = {s: [] for s in self.signals}
+        cues: dict[Cue, list[Span]] = {c: [] for c in self.cues}
+        reading = TurnReading(signals, cues)
+        for owner in found:
+            target = self._by_owner.get(owner)
+            if target is None:
+                continue  # an exception or `also` group: read through its detection
+            key, compiled, table = target
+            matches = compiled.pick(found, tokens, text, self.negators)
+            if matches:
+                spans = (signals if table == "signals" else cues)
+                spans[key] = _merge([(m.start, m.end) for m in matches])  # type: ignore[index]
+                reading.phrases[key.value] = [text[m.start:m.end].lower() for m in matches]
+        for signal, extra in (
+            (Signal.question, self._questions(text, tokens, sentences)),
+            (Signal.raised_tone, self._shouting(text)),
+            (Signal.paraphrase, self._restatement(tokens, customer_before)),
+        ):
+            if extra:
+                signals[signal] = _merge(signals[signal] + extra)
         return reading
 
     def read_customer(self, text: str) -> TurnReading:
@@ -156,6 +169,8 @@ class Detectors:
     @staticmethod
     def _shouting(text: str) -> list[Span]:
         found = [(m.start(), m.end()) for m in _BURST.finditer(text)]
+        if not _CAPITALS.search(text):
+            return found
         run: list[re.Match[str]] = []
         for m in _SHOUT_WORD.finditer(text):
             if m.group().isupper():
@@ -206,6 +221,8 @@ class Detectors:
 
 def _merge(spans: list[Span]) -> list[Span]:
     """Overlapping evidence ("there's nothing", "nothing I can do") becomes one span."""
+    if len(spans) < 2:
+        return spans
     merged: list[Span] = []
     for start, end in sorted(spans):
         if merged and start < merged[-1][1]:

@@ -107,39 +107,51 @@ def normalise(text: str) -> str:
     return text.replace("’", "'").replace("ʼ", "'").replace("ё", "е").replace("Ё", "Е")
 
 
-_LEMMAS: dict[tuple[str, str], str] = {}
-_LEMMA_CACHE_LIMIT = 500_000
+_LEMMAS: dict[str, dict[str, str]] = {}  # language -> word -> lemma, filled as words are met
+_LEMMA_CACHE_LIMIT = 200_000
 
 
 def lemma(word: str, language: str) -> str:
-    key = (word, language)
-    found = _LEMMAS.get(key)
+    cache = _LEMMAS.setdefault(language, {})
+    found = cache.get(word)
     if found is None:
         # simplemma reads "won't" as "will": contractions match as written.
         found = word if "'" in word else simplemma.lemmatize(word, lang=language).lower()
-        if len(_LEMMAS) < _LEMMA_CACHE_LIMIT:
-            _LEMMAS[key] = found
+        if len(cache) < _LEMMA_CACHE_LIMIT:
+            cache[word] = found
     return found
 
 
+_PIECE = re.compile(r"(?P<w>[^\W_]+(?:'[^\W_]+)*)|(?P<e>[.!?;…\n]+)")
+
+
 def tokenize(text: str, language: str) -> tuple[list[Token], list[tuple[int, int]]]:
-    """Words with lemmas and sentence numbers, and the sentences as (start, end) spans."""
+    """Words with lemmas and sentence numbers, and the sentences as (start, end) spans, in one pass."""
     norm = normalise(text)
-    sentences: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(norm):
-        if norm[start:m.start()].strip():
-            sentences.append((start, m.end()))
-        start = m.end()
-    if norm[start:].strip():
-        sentences.append((start, len(norm)))
+    lowered = norm.lower()
+    # A few characters ("İ") grow when lowered; offsets must still point into the text.
+    norm = lowered if len(lowered) == len(norm) else "".join(c.lower()[0] for c in norm)
+    cache = _LEMMAS.setdefault(language, {})
     tokens: list[Token] = []
+    sentences: list[tuple[int, int]] = []
     sentence = 0
-    for m in _WORD.finditer(norm):
-        while sentence < len(sentences) - 1 and m.start() >= sentences[sentence][1]:
-            sentence += 1
-        surface = m.group().lower()
-        tokens.append(Token(surface, lemma(surface, language), m.start(), m.end(), sentence))
+    opened = -1  # start of the sentence being read, -1 before its first word
+    for m in _PIECE.finditer(norm):
+        word = m.group("w")
+        if word is None:
+            if opened >= 0:
+                sentences.append((opened, m.end()))
+                sentence += 1
+                opened = -1
+            continue
+        if opened < 0:
+            opened = m.start()
+        found = cache.get(word)
+        if found is None:
+            found = lemma(word, language)
+        tokens.append(Token(word, found, m.start(), m.end(), sentence))
+    if opened >= 0:
+        sentences.append((opened, len(norm)))
     return tokens, sentences
 
 
@@ -232,7 +244,9 @@ class PhraseIndex:
 
     def __init__(self, language: str) -> None:
         self.language = language
-        self.exact: dict[str, list[tuple[int, _Entry]]] = {}
+        self.single: dict[str, list[tuple[int, _Entry]]] = {}  # one-word phrases
+        self.pairs: dict[str, list[tuple[int, _Entry]]] = {}  # "first second" for longer plain phrases
+        self.exact: dict[str, list[tuple[int, _Entry]]] = {}  # the rest, by first word
         self.prefixed: dict[str, list[tuple[int, _Entry]]] = {}
         self.prefix_lengths: list[int] = []
         self.patterns: list[tuple[int, re.Pattern[str]]] = []
@@ -245,46 +259,70 @@ class PhraseIndex:
             for phrase in compile_phrase(text, self.language):
                 slots = phrase.slots
                 entry = _Entry(phrase.text, slots, all(slot is not None for slot in slots))
-                for alt in phrase.parts[0] or ():
-                    if alt.prefix:
-                        self.prefixed.setdefault(alt.surface, []).append((owner, entry))
-                    else:
-                        keys = {alt.surface, alt.lemma} - {""}
-                        for key in keys:
-                            self.exact.setdefault(key, []).append((owner, entry))
+                first, second = slots[0], slots[1] if len(slots) > 1 else None
+                if len(slots) == 1 and first is not None:
+                    for key in first.keys:
+                        self.single.setdefault(key, []).append((owner, entry))
+                    for prefix in first.prefixes:
+                        self.prefixed.setdefault(prefix, []).append((owner, entry))
+                elif first is not None and not first.prefixes and second is not None and not second.prefixes:
+                    # Most phrases fail on their second word: index on the first two.
+                    for a in first.keys:
+                        for b in second.keys:
+                            self.pairs.setdefault(f"{a} {b}", []).append((owner, entry))
+                else:
+                    for key in first.keys if first is not None else ():
+                        self.exact.setdefault(key, []).append((owner, entry))
+                    for prefix in first.prefixes if first is not None else ():
+                        self.prefixed.setdefault(prefix, []).append((owner, entry))
         self.prefix_lengths = sorted({len(k) for k in self.prefixed})
         self.patterns.extend((owner, re.compile(p, re.IGNORECASE)) for p in group.patterns)
         return owner
 
     def find(self, tokens: list[Token], text: str) -> dict[int, list[Match]]:
         found: dict[int, list[Match]] = {}
-        exact, prefixed, lengths = self.exact, self.prefixed, self.prefix_lengths
+        single, pairs, exact, prefixed, lengths = self.single, self.pairs, self.exact, self.prefixed, self.prefix_lengths
+        count = len(tokens)
         for i, token in enumerate(tokens):
-            candidates = exact.get(token.surface, ())
-            if token.lemma != token.surface:
-                more = exact.get(token.lemma)
+            surface, lem = token.surface, token.lemma
+            keys = (surface,) if lem == surface else (surface, lem)
+            hits: list[tuple[int, _Entry]] = []
+            for key in keys:
+                more = single.get(key)
                 if more:
-                    candidates = [*candidates, *more]
+                    hits += more
+                more = exact.get(key)
+                if more:
+                    hits += more
+            if i + 1 < count:
+                nxt = tokens[i + 1]
+                if nxt.sentence == token.sentence:
+                    next_keys = (nxt.surface,) if nxt.lemma == nxt.surface else (nxt.surface, nxt.lemma)
+                    for a in keys:
+                        for b in next_keys:
+                            more = pairs.get(f"{a} {b}")
+                            if more:
+                                hits += more
             for length in lengths:
-                for word in (token.surface, token.lemma):
+                for word in keys:
                     if len(word) >= length:
                         more = prefixed.get(word[:length])
                         if more:
-                            candidates = [*candidates, *more]
-            if not candidates:
+                            hits += more
+            if not hits:
                 continue
-            done: set[tuple[int, int]] = set()
-            for owner, entry in candidates:
-                key = (owner, id(entry))
-                if key in done:
+            done: set[int] = set()
+            for owner, entry in hits:
+                if id(entry) in done:
                     continue
-                done.add(key)
-                if len(entry.slots) == 1:
+                done.add(id(entry))
+                slots = entry.slots
+                if len(slots) == 1:
                     last = i
                 elif entry.gapless:
-                    last = _match_straight(entry.slots, tokens, i)
+                    last = _match_straight(slots, tokens, i)
                 else:
-                    last = _match_from(entry.slots, 1, tokens, i + 1)
+                    last = _match_from(slots, 1, tokens, i + 1)
                 if last is not None:
                     found.setdefault(owner, []).append(Match(token.start, tokens[last].end, i, last, entry.text))
         if self.patterns:

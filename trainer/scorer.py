@@ -38,9 +38,21 @@ class ScoredTurn:
     hollow: dict[str, str] = field(default_factory=dict)  # signal -> the repeated phrase
     verdicts: list[Verdict] = field(default_factory=list)
 
+    @property
+    def present(self) -> frozenset[str]:
+        """Names of the signals and cues found in this turn."""
+        if self._present is None:
+            self._present = frozenset(
+                [k.value for k, v in self.reading.signals.items() if v]
+                + [k.value for k, v in self.reading.cues.items() if v]
+            )
+        return self._present
+
+    _present: frozenset[str] | None = None
+
     def earned(self, name: str) -> bool:
         """The signal or cue is present and not a repeated stock phrase."""
-        return self.reading.has(name) and name not in self.hollow
+        return name in self.present and name not in self.hollow
 
 
 @dataclass
@@ -111,22 +123,26 @@ class Scorer:
         verdicts: dict[int, Verdict] = {}
         tip = criterion.tip(dialog.language)
 
+        violated_by, satisfied_by = criterion.violated_by, criterion.satisfied_by
+        wanted = " or ".join(satisfied_by)
+
         def judge(turn: ScoredTurn) -> Verdict:
-            for name in criterion.violated_by:
-                if turn.reading.has(name):
+            present = turn.present
+            for name in violated_by:
+                if name in present:
                     return Verdict(criterion.id, Status.missed, _quote(turn, name), tip)
-            if not criterion.satisfied_by:
-                return Verdict(criterion.id, Status.met, f"no {' or '.join(criterion.violated_by)}")
-            for name in criterion.satisfied_by:
-                if turn.earned(name):
+            if not satisfied_by:
+                return Verdict(criterion.id, Status.met, f"no {' or '.join(violated_by)}")
+            for name in satisfied_by:
+                if name in present and name not in turn.hollow:
                     return Verdict(criterion.id, Status.met, _quote(turn, name))
-            for name in criterion.satisfied_by:
+            for name in satisfied_by:
                 if name in turn.hollow:
                     return Verdict(
                         criterion.id, Status.missed,
                         f'"{turn.hollow[name]}" repeated as a stock phrase earns no credit ({name})', tip,
                     )
-            return Verdict(criterion.id, Status.missed, f"no {' or '.join(criterion.satisfied_by)}", tip)
+            return Verdict(criterion.id, Status.missed, f"no {wanted}", tip)
 
         if criterion.scope is Scope.each_turn:
             for turn in window:
@@ -145,8 +161,9 @@ class Scorer:
                     f"no {' or '.join(criterion.satisfied_by)} {where}"
                 )
                 verdicts[limit[-1].index] = Verdict(criterion.id, Status.missed, reason, tip)
+        not_applicable = Verdict(criterion.id, Status.not_applicable)
         for turn in trainee:
-            verdict = verdicts.get(turn.index, Verdict(criterion.id, Status.not_applicable))
+            verdict = verdicts.get(turn.index, not_applicable)
             turn.verdicts.append(verdict)
             if verdict.status is Status.met:
                 result.met += 1
