@@ -234,6 +234,53 @@ def score(files: tuple[Path, ...], rubric_path: Path | None, fmt: str) -> None:
 
 
 @cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--rubric", "rubric_path", type=click.Path(path_type=Path), help="Rubric file (default: rubrics/default.yaml).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of printing.")
+def debrief(file: Path, rubric_path: Path | None, fmt: str, output: Path | None) -> None:
+    """The debrief of one session: score, criteria, strongest and weakest moments, what to practise next.
+
+    The HTML version is one self-contained page (inline CSS and SVG, no
+    network) that prints well.
+
+    \b
+    Examples:
+      trainer debrief tests/fixtures/dialogs/en-bad.json
+      trainer debrief call.json --format html -o debrief.html
+    """
+    from trainer.debrief import build_debrief, criteria_chart, mood_chart
+    from trainer.dialog import load_dialog
+    from trainer.loader import FileError, load_rubric
+    from trainer.scorer import Scorer
+    from trainer.templates import render_file
+
+    try:
+        rubric = load_rubric(rubric_path or locations.default_rubric())
+        dialog = load_dialog(file)
+    except FileError as exc:
+        raise click.ClickException(str(exc)) from None
+    session = Scorer(rubric).score(dialog)
+    mood = [t.mood for t in dialog.turns if t.mood is not None]
+    report = build_debrief(session, load_library(locations.personas_dir()), mood)
+    if fmt == "html":
+        text = render_file(
+            "debrief.html.j2", html=True, file=str(file), d=report,
+            mood_svg=mood_chart(report.mood), criteria_svg=criteria_chart(session.criteria),
+        )
+    else:
+        text = render_file("debrief.md.j2", file=str(file), d=report)
+    if output is None:
+        click.echo(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"{output}: cannot write: {exc.strerror}") from None
+    click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
 @click.option("--check", is_flag=True, help="Exit non-zero if a schema is out of date instead of writing it.")
 def schema(check: bool) -> None:
     """Write personas/schema.json and rubrics/schema.json from the models.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -118,7 +119,9 @@ class Detectors:
             **{c.main: (key, c, "cues") for key, c in self.cues.items()},
         }
 
-    def read_trainee(self, text: str, customer_before: str = "") -> TurnReading:
+    def read_trainee(self, text: str, customer_before: str | Sequence[str] = "") -> TurnReading:
+        """Signals and cues of a trainee turn; `customer_before` is the customer's last turn, or
+        their last few turns (most recent first), which a paraphrase may restate."""
         tokens, sentences = tokenize(text, self.language)
         found = self.trainee_index.find(tokens, text)
         signals: dict[Signal, list[Span]] = {s: [] for s in self.signals}
@@ -185,10 +188,16 @@ class Detectors:
                 run = []
         return found
 
-    def _restatement(self, tokens: list[Token], customer_before: str) -> list[Span]:
-        if not customer_before.strip():
-            return []
-        theirs = self._content_lemmas(customer_before)
+    def _restatement(self, tokens: list[Token], customer_before: str | Sequence[str]) -> list[Span]:
+        earlier = [customer_before] if isinstance(customer_before, str) else list(customer_before)
+        for text in earlier:
+            if text.strip():
+                found = self._restates(tokens, self._content_lemmas(text))
+                if found:
+                    return found
+        return []
+
+    def _restates(self, tokens: list[Token], theirs: frozenset[str]) -> list[Span]:
         if not theirs:
             return []
         shared = [t for t in tokens if self._content(t) and t.lemma in theirs]

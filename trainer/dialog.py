@@ -23,6 +23,7 @@ class Turn(BaseModel):
 
     role: Role
     text: Annotated[str, StringConstraints(min_length=1)]
+    mood: int | None = Field(None, ge=0, le=100, description="The customer's mood after this turn, where recorded.")
 
 
 class Dialog(BaseModel):

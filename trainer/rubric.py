@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from trainer.persona import Ident, Strict, Text
-from trainer.vocabulary import DETECTOR_NAMES, Language
+from trainer.vocabulary import DETECTOR_NAMES, CustomerType, Language
 
 # One flat choice of the eleven signals and the cues, so an unknown name gets
 # one error listing every name that would do.
@@ -70,6 +70,15 @@ class Criterion(Strict):
     tips: dict[Language, Text] = Field(
         description="A short tip for the debrief, per language; 'en' is required and the fallback.",
     )
+    example: dict[Language, Text] = Field(
+        default_factory=dict,
+        description="Words the trainee could say instead, per language ('en' the fallback); "
+        "the debrief builds its better phrasing of a weak turn from them.",
+    )
+    practise_with: list[CustomerType] = Field(
+        default_factory=list,
+        description="Customer types whose personas train this behaviour; the debrief suggests them.",
+    )
 
     @model_validator(mode="after")
     def _checkable(self) -> Criterion:
@@ -85,6 +94,9 @@ class Criterion(Strict):
 
     def tip(self, language: Language) -> str:
         return self.tips.get(language) or self.tips[Language.en]
+
+    def example_in(self, language: Language) -> str:
+        return self.example.get(language) or self.example.get(Language.en, "")
 
 
 class Rubric(Strict):

@@ -12,7 +12,8 @@ from trainer.vocabulary import CustomerCue, Language, Signal
 
 # Signals a trainee can earn by a stock phrase; repeating one earns nothing.
 STOCK = ("empathy", "apology", "thanks")
-REPEAT_LOOKBACK = 2  # trainee turns back in which the same stock phrase counts as a repeat
+REPEAT_LOOKBACK = 2
+PARAPHRASE_LOOKBACK = 3  # customer turns back that a paraphrase may restate  # trainee turns back in which the same stock phrase counts as a repeat
 
 
 class Status(str, Enum):
@@ -97,13 +98,14 @@ class Scorer:
     def score(self, dialog: Dialog) -> SessionScore:
         detectors = self.detectors(dialog.language)
         turns: list[ScoredTurn] = []
-        customer_before = ""
+        customer_said: list[str] = []  # most recent first; a paraphrase may restate any of the last few
         for index, turn in enumerate(dialog.turns):
             if turn.role is Role.customer:
                 reading = detectors.read_customer(turn.text)
-                customer_before = turn.text
+                customer_said.insert(0, turn.text)
+                del customer_said[PARAPHRASE_LOOKBACK:]
             else:
-                reading = detectors.read_trainee(turn.text, customer_before)
+                reading = detectors.read_trainee(turn.text, customer_said)
             turns.append(ScoredTurn(index, turn.role, turn.text, reading))
         trainee = [t for t in turns if t.role is Role.trainee]
         _mark_hollow(trainee)
