@@ -49,3 +49,21 @@ def variant(tmp_path: Path) -> Callable[..., Path]:
         return target
 
     return make
+
+
+@pytest.fixture
+def fake_openai():
+    """A real OpenAI-compatible server on 127.0.0.1 for the test's duration."""
+    from tests.openai_server import FakeOpenAI
+
+    server = FakeOpenAI()
+    yield server
+    server.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_real_endpoints(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read the user's keys or config, and never reach a real endpoint."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "TRAINER_API_KEY", "TRAINER_BASE_URL", "TRAINER_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TRAINER_HOME", str(tmp_path_factory.mktemp("home")))

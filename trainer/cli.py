@@ -189,7 +189,12 @@ def validate(paths: tuple[Path, ...]) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--rubric", "rubric_path", type=click.Path(path_type=Path), help="Rubric file (default: rubrics/default.yaml).")
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "html"]), default="md", show_default=True)
-def score(files: tuple[Path, ...], rubric_path: Path | None, fmt: str) -> None:
+@click.option("--judge", is_flag=True, help="Also ask an LLM judge about criteria the rubric marks `judge: true`.")
+@click.option("--model", help="Model for the judge (default: TRAINER_MODEL, the config file, gpt-4o-mini).")
+@click.option("--base-url", help="OpenAI-compatible endpoint for the judge (default: TRAINER_BASE_URL, OPENAI_BASE_URL).")
+def score(
+    files: tuple[Path, ...], rubric_path: Path | None, fmt: str, judge: bool, model: str | None, base_url: str | None
+) -> None:
     """Score dialog files against a rubric.
 
     A dialog file is JSON: {"language": "en", "company_at_fault": true,
@@ -202,6 +207,11 @@ def score(files: tuple[Path, ...], rubric_path: Path | None, fmt: str) -> None:
       trainer score tests/fixtures/dialogs/en-good.json
       trainer score dialogs/*.json --format json > scores.json
       trainer score call.json --rubric rubrics/strict.yaml --format html > call.html
+      trainer score call.json --judge --base-url http://127.0.0.1:11434/v1 --model llama3.2
+
+    The judge's verdicts sit beside the detectors' (with the model's name) and
+    never change them or the score. If the judge fails, the scores are still
+    printed, its errors go to stderr and the exit code is 1.
     """
     from trainer.dialog import load_dialog
     from trainer.loader import FileError, load_rubric
@@ -212,23 +222,43 @@ def score(files: tuple[Path, ...], rubric_path: Path | None, fmt: str) -> None:
         rubric = load_rubric(rubric_path or locations.default_rubric())
     except FileError as exc:
         raise click.ClickException(str(exc)) from None
+    llm = None
+    if judge:
+        from trainer.llm import LLM
+        from trainer.settings import UserError, resolve_llm
+
+        try:
+            llm = LLM(resolve_llm(base_url=base_url, model=model))
+        except UserError as exc:
+            raise click.ClickException(str(exc)) from None
     scorer = Scorer(rubric)
     results = []
+    judged: dict = {}
     failed = False
     for path in files:
         try:
-            results.append((str(path), scorer.score(load_dialog(path))))
+            session = scorer.score(load_dialog(path))
         except FileError as exc:
             failed = True
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
+            continue
+        results.append((str(path), session))
+        if llm is not None:
+            from trainer.judge import judge_session
+
+            verdicts, errors = judge_session(session, llm)
+            judged[str(path)] = {(v.turn, v.criterion): v for v in verdicts}
+            for error in errors:
+                failed = True
+                click.echo(f"{path}: judge: {error}", err=True)
     if fmt == "json":
-        click.echo(json.dumps([session_json(s, f) for f, s in results], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([session_json(s, f, judged.get(f)) for f, s in results], ensure_ascii=False, indent=2))
     elif fmt == "html":
-        click.echo(render_file("score.html.j2", html=True, results=results))
+        click.echo(render_file("score.html.j2", html=True, results=results, judged=judged))
     else:
         for file, session in results:
-            click.echo(render_file("score.md.j2", file=file, session=session))
+            click.echo(render_file("score.md.j2", file=file, session=session, judged=judged.get(file, {})))
     if failed:
         sys.exit(1)
 

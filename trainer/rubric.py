@@ -66,7 +66,9 @@ class Criterion(Strict):
         description="Any of these signals or cues misses the criterion, whatever else is there.",
     )
     judge: bool = Field(False, description="An optional LLM judge may grade this criterion too.")
-    judge_question: str = Field("", description="The question the LLM judge answers yes or no for a turn.")
+    judge_question: str = Field(
+        "", description="The yes/no question the LLM judge answers for a turn; 'yes' must mean the criterion is met."
+    )
     tips: dict[Language, Text] = Field(
         description="A short tip for the debrief, per language; 'en' is required and the fallback.",
     )

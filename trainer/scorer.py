@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from trainer.detectors import Detectors, TurnReading
 from trainer.dialog import Dialog, Role
@@ -237,17 +238,28 @@ def _squash(phrase: str) -> str:
     return " ".join(phrase.lower().split())
 
 
-def session_json(session: SessionScore, file: str) -> dict:
-    """The public `trainer score --format json` object for one file (documented in the README)."""
+def session_json(session: SessionScore, file: str, judged: dict[tuple[int, str], Any] | None = None) -> dict:
+    """The public `trainer score --format json` object for one file (documented in the README).
+
+    With `judged` (from the LLM judge), a judged criterion also carries
+    "judge": {"model", "status", "reason"} beside the detectors' own verdict.
+    """
     turns = []
     for turn in session.turns:
         item: dict = {"index": turn.index, "role": turn.role.value, "text": turn.text}
         if turn.role is Role.trainee:
             item["signals"] = {s.value: bool(turn.reading.signals.get(s)) for s in Signal}
             item["evidence"] = {s.value: [list(span) for span in turn.reading.signals.get(s, [])] for s in Signal}
-            item["criteria"] = [
-                {"id": v.criterion, "status": v.status.value, "evidence": v.evidence, "tip": v.tip}
-                for v in turn.verdicts
-            ]
+            item["criteria"] = []
+            for v in turn.verdicts:
+                entry: dict[str, Any] = {"id": v.criterion, "status": v.status.value, "evidence": v.evidence, "tip": v.tip}
+                opinion = (judged or {}).get((turn.index, v.criterion))
+                if opinion is not None:
+                    entry["judge"] = {
+                        "model": opinion.model,
+                        "status": opinion.status.value if opinion.status else "unclear",
+                        "reason": opinion.reason,
+                    }
+                item["criteria"].append(entry)
         turns.append(item)
     return {"file": file, "score": session.score, "passed": session.passed, "turns": turns}

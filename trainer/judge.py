@@ -1,0 +1,69 @@
+"""The optional LLM judge: a second opinion on criteria the rubric marks for it, kept beside the detectors' verdicts."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from trainer.llm import LLM, LLMError
+from trainer.scorer import SessionScore, Status
+from trainer.templates import render_file
+
+_ANSWER = re.compile(r'"answer"\s*:\s*"(yes|no)"|\b(yes|no)\b', re.IGNORECASE)
+_REASON = re.compile(r'"reason"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+@dataclass(frozen=True)
+class JudgeVerdict:
+    turn: int
+    criterion: str
+    status: Status | None  # None: the model's answer could not be read
+    reason: str
+    model: str
+
+
+def judge_session(session: SessionScore, llm: LLM) -> tuple[list[JudgeVerdict], list[str]]:
+    """Ask the model about every judged criterion on every turn where it applies.
+
+    Returns the verdicts and the errors met; an endpoint failure never stops
+    scoring and never changes the detectors' verdicts or the score.
+    """
+    system = render_file("judge.system.j2", language=session.language.value)
+    criteria = {c.id: c for c in session.rubric.criteria if c.judge}
+    verdicts: list[JudgeVerdict] = []
+    errors: list[str] = []
+    customer_before = ""
+    for turn in session.turns:
+        if turn.role.value == "customer":
+            customer_before = turn.text
+            continue
+        for verdict in turn.verdicts:
+            criterion = criteria.get(verdict.criterion)
+            if criterion is None or verdict.status is Status.not_applicable:
+                continue
+            data = {"customer": customer_before, "trainee_reply": turn.text, "question": criterion.judge_question}
+            messages = [
+                {"role": "system", "content": system},
+                {"role": "user", "content": json.dumps(data, ensure_ascii=False)},
+            ]
+            try:
+                answer = llm.complete(messages, temperature=0)
+            except LLMError as exc:
+                errors.append(f"turn {turn.index}, {criterion.id}: {exc}")
+                if len(errors) >= 3:  # the endpoint is down; don't hammer it for every turn
+                    errors.append("judge stopped after three failures")
+                    return verdicts, errors
+                continue
+            verdicts.append(_read(answer, turn.index, criterion.id, llm.model))
+    return verdicts, errors
+
+
+def _read(answer: str, turn: int, criterion: str, model: str) -> JudgeVerdict:
+    found = _ANSWER.search(answer)
+    reason_match = _REASON.search(answer)
+    reason = reason_match.group(1) if reason_match else answer.strip()[:200]
+    if not found:
+        return JudgeVerdict(turn, criterion, None, f"unreadable answer: {answer.strip()[:120]}", model)
+    word = (found.group(1) or found.group(2)).lower()
+    return JudgeVerdict(turn, criterion, Status.met if word == "yes" else Status.missed, reason, model)
