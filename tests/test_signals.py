@@ -18,7 +18,9 @@ def _cases():
     for path in CASE_FILES:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for i, case in enumerate(data["cases"]):
-            yield pytest.param(data["language"], case, id=f"{path.stem}-{i}-{case['text'][:40]}")
+            # A known limit of the matcher stays visible as a strict xfail: it must start passing when fixed.
+            marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if case.get("xfail") else []
+            yield pytest.param(data["language"], case, id=f"{path.stem}-{i}-{case['text'][:40]}", marks=marks)
 
 
 @pytest.mark.parametrize(("language", "case"), list(_cases()))

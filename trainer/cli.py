@@ -264,6 +264,110 @@ def score(
 
 
 @cli.command()
+@click.option("--persona", "persona_id", required=True, help="Persona id (see `trainer personas list`).")
+@click.option("--replies", type=click.File("r", encoding="utf-8"), help="Trainee replies, one per line (default: stdin).")
+@click.option("--backend", type=click.Choice(["scripted", "openai"]), default="scripted", show_default=True,
+              help="Who voices the customer: the persona's own lines, or a model.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, persona and replies: same call.")
+@click.option("--mode", type=click.Choice(["practice", "exam"]), default="practice", show_default=True)
+@click.option("--trainee", default="", help="Trainee name or id, recorded in the transcript.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object when the call ends.")
+@click.option("--model", help="Model for --backend openai (default: TRAINER_MODEL, config, gpt-4o-mini).")
+@click.option("--base-url", help="OpenAI-compatible endpoint (default: TRAINER_BASE_URL, OPENAI_BASE_URL).")
+def play(
+    persona_id: str, replies, backend: str, seed: int, mode: str, trainee: str, as_json: bool,  # type: ignore[no-untyped-def]
+    model: str | None, base_url: str | None,
+) -> None:
+    """Play one call without the app: replies from a file or stdin, the customer's lines as they come.
+
+    The transcript is saved under transcripts/ and the debrief printed at the
+    end. Lines starting with / are commands: /end hangs up, /supervisor hands
+    the call over. When the replies run out first, the call ends out of turns.
+
+    \b
+    Examples:
+      trainer play --persona aggressive-broadband-outage
+      trainer play --persona de-kompensation-sofa-lieferung --replies replies.txt --json
+      trainer play --persona undecided-mobile-plan --backend openai --base-url http://127.0.0.1:11434/v1 --model llama3.2
+    """
+    from trainer.actors import LLMActor, Notice, Piece, Restart, ScriptedActor
+    from trainer.debrief import build_debrief
+    from trainer.director import Outcome
+    from trainer.loader import FileError, load_rubric
+    from trainer.session import CustomerTurn, new_session
+    from trainer.templates import render_file
+
+    library = load_library(locations.personas_dir())
+    persona = library.get(persona_id)
+    if persona is None:
+        raise click.ClickException(f"no persona with id '{persona_id}' (see `trainer personas list`)")
+    rubric_path = locations.default_rubric()
+    try:
+        rubric = load_rubric(rubric_path)
+    except FileError as exc:
+        raise click.ClickException(str(exc)) from None
+    scripted = ScriptedActor(persona, seed)
+    actor: ScriptedActor | LLMActor = scripted
+    if backend == "openai":
+        from trainer.llm import LLM
+        from trainer.settings import UserError, resolve_llm
+
+        try:
+            actor = LLMActor(persona, LLM(resolve_llm(base_url=base_url, model=model)), scripted)
+        except UserError as exc:
+            raise click.ClickException(str(exc)) from None
+    session = new_session(
+        persona, library.paths[persona.id], rubric, rubric_path, actor,
+        seed=seed, mode=mode, trainee=trainee, transcripts=locations.transcripts_dir(),
+    )
+    say = (lambda *a, **k: None) if as_json else click.echo
+    interactive = replies is None and sys.stdin.isatty()
+    source = replies or sys.stdin
+    say(f"{persona.name} ({persona.type.value}, {persona.language.value}) is on the line. /end hangs up.\n")
+    say(f"{persona.name}: {session.start().text}")
+    outcome: Outcome | None = None
+    while not session.finished:
+        if interactive:
+            click.echo("you> ", nl=False)
+        line = source.readline()
+        if not line:
+            outcome = Outcome.out_of_turns
+            break
+        text = line.strip()
+        if not text:
+            continue
+        if text == "/end":
+            outcome = Outcome.out_of_turns
+            break
+        if text == "/supervisor":
+            text = "I'll transfer you to my supervisor now."
+        if not interactive:
+            say(f"you: {text}")
+        say(f"{persona.name}: ", nl=False)
+        for event in session.reply(text):
+            if isinstance(event, Piece):
+                say(event.text, nl=False)
+            elif isinstance(event, Restart):
+                say(f" [{event.reason}; again]", nl=False)
+                say(f"\n{persona.name}: ", nl=False)
+            elif isinstance(event, Notice):
+                click.echo(f"\nnotice: {event.text}", err=True)
+            elif isinstance(event, CustomerTurn):
+                say("")
+    result = session.end(outcome)
+    transcript = session.writer.path if session.writer else None
+    if as_json:
+        click.echo(json.dumps({
+            "transcript": str(transcript), "outcome": session.outcome.value if session.outcome else None,
+            "mood": session.moods, "score": result.score, "passed": result.passed,
+        }, ensure_ascii=False))
+        return
+    click.echo(f"\nThe call ended: {session.outcome.value if session.outcome else 'unfinished'}. Transcript: {transcript}\n")
+    report = build_debrief(result, library, session.moods)
+    click.echo(render_file("debrief.md.j2", file=str(transcript), d=report))
+
+
+@cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--rubric", "rubric_path", type=click.Path(path_type=Path), help="Rubric file (default: rubrics/default.yaml).")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)

@@ -17,6 +17,7 @@ from trainer.phrases import (
     PhraseList,
     Token,
     load_phrase_list,
+    normalise,
     tokenize,
 )
 from trainer.vocabulary import Cue, CustomerCue, Language, Signal
@@ -104,15 +105,16 @@ class Detectors:
     def __init__(self, phrases: PhraseList) -> None:
         self.language = phrases.language.value
         lang = self.language
-        self.negators = frozenset(w.lower() for w in phrases.negators)
+        self.negators = _words(phrases.negators)
         self.trainee_index = PhraseIndex(lang)
         self.signals = {s: _Compiled(d, self.trainee_index) for s, d in phrases.signals.items()}
         self.cues = {c: _Compiled(d, self.trainee_index) for c, d in phrases.cues.items()}
         self.customer_index = PhraseIndex(lang)
         self.customer_cues = {c: _Compiled(d, self.customer_index) for c, d in phrases.customer.items()}
-        self.stopwords = frozenset(w.lower() for w in phrases.stopwords)
-        self.question_openers = frozenset(w.lower() for w in phrases.question_openers)
-        self.paraphrase_openers = frozenset(w.lower() for w in phrases.paraphrase_openers)
+        self.stopwords = _words(phrases.stopwords)
+        self.question_openers = _words(phrases.question_openers)
+        self._not_questions = self.trainee_index.add(Group(phrases=phrases.not_questions))
+        self.paraphrase_openers = _words(phrases.paraphrase_openers)
         self._content_cache: dict[str, frozenset[str]] = {}
         self._by_owner: dict[int, tuple[Signal | Cue, _Compiled, str]] = {
             **{c.main: (key, c, "signals") for key, c in self.signals.items()},
@@ -138,7 +140,7 @@ class Detectors:
                 spans[key] = _merge([(m.start, m.end) for m in matches])  # type: ignore[index]
                 reading.phrases[key.value] = [text[m.start:m.end].lower() for m in matches]
         for signal, extra in (
-            (Signal.question, self._questions(text, tokens, sentences)),
+            (Signal.question, self._questions(text, tokens, sentences, found.get(self._not_questions, []))),
             (Signal.raised_tone, self._shouting(text)),
             (Signal.paraphrase, self._restatement(tokens, customer_before)),
         ):
@@ -154,16 +156,20 @@ class Detectors:
             reading.customer[cue] = [(m.start, m.end) for m in compiled.pick(found, tokens, text, self.negators)]
         return reading
 
-    def _questions(self, text: str, tokens: list[Token], sentences: list[Span]) -> list[Span]:
+    def _questions(self, text: str, tokens: list[Token], sentences: list[Span], statements: list[Match]) -> list[Span]:
         found = []
-        first_word = {}
-        for token in tokens:
-            first_word.setdefault(token.sentence, token)
+        first_word: dict[int, int] = {}
+        for i, token in enumerate(tokens):
+            first_word.setdefault(token.sentence, i)
+        statement_starts = {m.first for m in statements}
         for index, (start, end) in enumerate(sentences):
             body = text[start:end].rstrip()
-            opener = first_word.get(index)
+            first = first_word.get(index)
+            opener = tokens[first] if first is not None else None
             if body.endswith(("?", "？")) or (
-                opener is not None and (opener.surface in self.question_openers or opener.lemma in self.question_openers)
+                opener is not None
+                and (opener.surface in self.question_openers or opener.lemma in self.question_openers)
+                and first not in statement_starts
             ):
                 lead = len(text[start:end]) - len(text[start:end].lstrip())
                 found.append((start + lead, start + len(body)))
@@ -226,6 +232,11 @@ class Detectors:
 
     def _content(self, token: Token) -> bool:
         return len(token.surface) >= 3 and token.surface not in self.stopwords and token.lemma not in self.stopwords
+
+
+def _words(words: list[str]) -> frozenset[str]:
+    """Word lists are compared with tokens, which are normalised ("ё" is "е") and lowercased."""
+    return frozenset(normalise(w).lower() for w in words)
 
 
 def _merge(spans: list[Span]) -> list[Span]:

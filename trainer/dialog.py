@@ -24,6 +24,7 @@ class Turn(BaseModel):
     role: Role
     text: Annotated[str, StringConstraints(min_length=1)]
     mood: int | None = Field(None, ge=0, le=100, description="The customer's mood after this turn, where recorded.")
+    intent: str | None = Field(None, description="What the director had the customer do (transcripts only).")
 
 
 class Dialog(BaseModel):
@@ -45,8 +46,35 @@ class Dialog(BaseModel):
         return self.company_at_fault or self.fault is Fault.company
 
 
+def dialog_from_transcript(path: Path) -> Dialog:
+    """A saved session (JSON Lines) as a dialog: its turns, with the moods and intents the director recorded."""
+    from trainer.store import read_records
+
+    try:
+        records = read_records(path)
+    except ValueError as exc:
+        raise FileError([Problem(path, str(exc))]) from None
+    except UnicodeDecodeError as exc:
+        raise FileError([Problem(path, f"not UTF-8 text (byte {exc.start})")]) from None
+    header = records[0]
+    turns = [
+        {k: r[k] for k in ("role", "text", "mood", "intent") if r.get(k) is not None}
+        for r in records if r.get("type") == "turn"
+    ]
+    data = {"language": header.get("language"), "fault": header.get("fault"),
+            "company_at_fault": header.get("fault") == "company", "turns": turns}
+    try:
+        return Dialog.model_validate(data)
+    except ValidationError as exc:
+        raise FileError([_describe_plain(path, err) for err in exc.errors()]) from None
+
+
 def load_dialog(path: Path) -> Dialog:
-    """Read a dialog file, or raise FileError with one line per problem."""
+    """Read a dialog file (JSON) or a saved session (JSON Lines), or raise FileError with one line per problem."""
+    if path.suffix == ".jsonl":
+        if not path.exists():
+            raise FileError([Problem(path, "file not found")])
+        return dialog_from_transcript(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -42,9 +42,17 @@ class LLM:
             stream = self.client.chat.completions.create(
                 model=self.model, messages=messages, stream=True, **options
             )
+            finished = False
             for chunk in stream:
-                if chunk.choices and chunk.choices[0].delta and chunk.choices[0].delta.content:
-                    yield chunk.choices[0].delta.content
+                if not chunk.choices:
+                    continue
+                choice = chunk.choices[0]
+                if choice.delta and choice.delta.content:
+                    yield choice.delta.content
+                if choice.finish_reason:
+                    finished = True
+            if not finished:
+                raise LLMError("the stream ended before the reply was complete")
         except self._openai.APIError as exc:
             raise LLMError(_describe(exc, self.settings)) from None
         except (ValueError, KeyError) as exc:  # a malformed event in the stream

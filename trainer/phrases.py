@@ -70,6 +70,11 @@ class PhraseList(Strict):
     question_openers: list[Text] = Field(
         default_factory=list, description="Words that open a question even without a question mark."
     )
+    not_questions: list[Text] = Field(
+        default_factory=list,
+        description="Phrases that open a statement although their first word is a question opener "
+        "('wie gesagt', 'what I can do is').",
+    )
     paraphrase_openers: list[Text] = Field(
         default_factory=list, description="Sentence openers that, with shared content words, restate ('so', 'also')."
     )
@@ -212,17 +217,19 @@ def compile_phrase(phrase: str, language: str) -> list[Phrase]:
         options = raw.split("|")
         if len(options) == 1:
             # A single word may tokenize into several ("e-mail", "100%"): consecutive parts.
+            exact = raw.startswith("=")
             prefix = raw.endswith("*") and len(raw) > 1
-            words = _WORD.findall(raw.rstrip("*"))
+            words = _WORD.findall(raw.strip("=").rstrip("*"))
             for i, w in enumerate(words):
                 last_prefix = prefix and i == len(words) - 1
-                parts.append((Alt(w, "" if last_prefix or "'" in w else lemma(w, language), last_prefix),))
+                parts.append((Alt(w, "" if last_prefix or exact or "'" in w else lemma(w, language), last_prefix),))
             continue
         slot = []
         for option in options:
+            exact = option.startswith("=")
             prefix = option.endswith("*") and len(option) > 1
-            word = _WORD.findall(option.rstrip("*"))[0]
-            slot.append(Alt(word, "" if prefix or "'" in word else lemma(word, language), prefix))
+            word = _WORD.findall(option.strip("=").rstrip("*"))[0]
+            slot.append(Alt(word, "" if prefix or exact or "'" in word else lemma(word, language), prefix))
         parts.append(tuple(slot))
     return [Phrase(phrase, tuple(p for p in parts))]
 

@@ -190,8 +190,11 @@ def _window(applies: Applies, dialog: Dialog, turns: list[ScoredTurn], trainee: 
                 return trainee[: n + 1]
         return trainee
     cue = CustomerCue.manager_request if applies is Applies.after_manager_request else CustomerCue.abuse
+    intent = "ask_for_manager" if cue is CustomerCue.manager_request else "insult"
     for turn in turns:
-        if turn.role is Role.customer and turn.reading.customer.get(cue):
+        # A played session records what the director had the customer do; a plain dialog has only the words.
+        said = dialog.turns[turn.index].intent == intent or bool(turn.reading.customer.get(cue))
+        if turn.role is Role.customer and said:
             return [t for t in trainee if t.index > turn.index]
     return []
 

@@ -1,0 +1,287 @@
+"""The director and the actors: state in code, the same decisions whoever speaks, and every persona playable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import FIXTURES, PROJECT
+from tests.openai_server import Behaviour
+from trainer.actors import LLMActor, Notice, Piece, Restart, ScriptedActor
+from trainer.director import Outcome
+from trainer.library import load_library
+from trainer.llm import LLM
+from trainer.loader import load_rubric
+from trainer.persona import Persona
+from trainer.rubric import Rubric
+from trainer.session import CustomerTurn, Session, new_session
+from trainer.settings import resolve_llm
+from trainer.templates import render
+from trainer.vocabulary import CustomerType, Fault, Intent, Language
+
+LIBRARY = load_library(PROJECT / "personas")
+RUBRIC_PATH = PROJECT / "rubrics" / "default.yaml"
+RUBRIC = load_rubric(RUBRIC_PATH)
+TRAINEES = yaml.safe_load((FIXTURES / "trainees.yaml").read_text(encoding="utf-8"))
+EXAMPLES = {c.id: c for c in RUBRIC.criteria}
+
+
+def session_for(persona: Persona, actor=None, seed: int = 0, transcripts: Path | None = None) -> Session:
+    actor = actor or ScriptedActor(persona, seed)
+    return new_session(persona, LIBRARY.paths[persona.id], RUBRIC, RUBRIC_PATH, actor,
+                       seed=seed, transcripts=transcripts)
+
+
+def play(session: Session, replies) -> list[CustomerTurn]:
+    """Feed replies (a list, or a function of the last customer turn) until the call ends."""
+    turns = [session.start()]
+    index = 0
+    while not session.finished:
+        reply = replies(turns[-1], index) if callable(replies) else (replies[index] if index < len(replies) else None)
+        if reply is None:
+            break
+        turns.append([e for e in session.reply(reply) if isinstance(e, CustomerTurn)][0])
+        index += 1
+    return turns
+
+
+def example(criterion: str, language: Language) -> str:
+    return EXAMPLES[criterion].example_in(language)
+
+
+def good_trainee(persona: Persona):
+    """A trainee who does what the guidance says, adapting to what the customer just did."""
+    language = persona.language
+
+    def reply(last: CustomerTurn, index: int) -> str:
+        parts = []
+        if last.decision.intent is Intent.insult:
+            parts.append(example("boundary_after_abuse", language))
+        if index % 3 == 0:  # a stock phrase is not said again within two turns
+            parts.append(example("empathy_first_reply", language))
+            if persona.scenario.fault is Fault.company:
+                parts.append(example("apology_when_at_fault", language))
+        parts.append(example("paraphrase_before_solution", language))
+        parts.append(example("ask_questions", language))
+        if last.decision.intent is Intent.ask_for_manager or persona.type is CustomerType.supervisor_demander:
+            parts.append(example("escalate_when_asked", language))
+        parts.append(example("concrete_resolution", language))
+        parts.append(" ".join(need.phrases[0] for need in persona.resolution.needs if need.phrases))
+        if persona.scenario.fault is Fault.company:
+            parts.append(example("compensation_when_due", language))
+        if persona.type in (CustomerType.refused_request, CustomerType.know_it_all, CustomerType.customer_at_fault):
+            parts.append(example("explain_why", language))  # the others hear "rules" as an excuse
+        if index % 3 == 1:
+            parts.append(example("thanks_and_close", language))
+        return " ".join(p for p in parts if p)
+
+    return reply
+
+
+@pytest.mark.parametrize("persona_id", sorted(LIBRARY.personas))
+def test_good_trainee_calms_every_persona_within_patience(persona_id):
+    persona = LIBRARY.personas[persona_id]
+    session = session_for(persona)
+    play(session, good_trainee(persona))
+    expected = Outcome.escalated if persona.type is CustomerType.supervisor_demander else Outcome.resolved
+    assert session.outcome is expected, (session.outcome, session.moods, session.director.state.needs_met)
+    assert session.director.state.turns_used <= persona.temperament.patience
+    assert session.moods[-1] < session.moods[0] or session.moods[0] < persona.temperament.accept_below
+
+
+@pytest.mark.parametrize("persona_id", sorted(LIBRARY.personas))
+def test_bad_trainee_makes_every_persona_escalate_or_leave(persona_id):
+    persona = LIBRARY.personas[persona_id]
+    session = session_for(persona)
+    bad = TRAINEES["bad"][persona.language.value]
+    play(session, [bad] * 40)
+    assert session.outcome is Outcome.left, (session.outcome, session.moods)
+    assert max(session.moods) > session.moods[0]
+
+
+def test_every_language_is_in_the_whole_library_tests():
+    assert {p.language for p in LIBRARY.personas.values()} == set(Language)
+
+
+def test_same_persona_seed_and_replies_give_the_same_call():
+    persona = LIBRARY.personas["aggressive-broadband-outage"]
+    replies = ["I see. What happened?", "That sounds frustrating.", "No, I can't do that."]
+    first = play(session_for(persona, seed=7), replies)
+    second = play(session_for(persona, seed=7), replies)
+    assert [(t.text, t.decision) for t in first] == [(t.text, t.decision) for t in second]
+
+
+def test_injection_in_a_reply_does_not_resolve_the_call():
+    persona = LIBRARY.personas["aggressive-broadband-outage"]
+    session = session_for(persona)
+    play(session, [TRAINEES["injection"]["en"]] * 3)
+    assert session.outcome is not Outcome.resolved
+    assert session.director.state.needs_met == set()
+
+
+def test_scripted_actor_does_not_repeat_a_line_while_an_unused_one_fits():
+    persona = LIBRARY.personas["aggressive-broadband-outage"]
+    actor = ScriptedActor(persona, seed=3)
+    session = session_for(persona, actor)
+    decision = session.director.opening()
+    complaints = persona.lines[Intent.complain][decision.band]
+    said = [actor.line(decision) for _ in complaints]
+    assert len(set(said)) == len(complaints)
+
+
+def test_hidden_facts_come_out_in_order_when_asked():
+    persona = LIBRARY.personas["aggressive-broadband-outage"]
+    session = session_for(persona)
+    turns = play(session, ["I understand how frustrating this is. What does the light on the hub do?",
+                           "Thanks. What else happened?"])
+    reveals = [t.decision.reveal.id for t in turns if t.decision.reveal]
+    assert reveals == [f.id for f in persona.scenario.hidden_facts[: len(reveals)]]
+    assert reveals, "asking questions reveals what the customer knows"
+
+
+def test_abusive_customer_who_ignores_the_boundary_ends_the_call():
+    persona = LIBRARY.personas["abusive-boiler-no-show"]
+    session = session_for(persona)
+    boundary = example("boundary_after_abuse", Language.en)
+    play(session, [boundary, boundary, boundary, boundary])
+    assert session.outcome in (Outcome.ended_after_boundary, Outcome.resolved, Outcome.left)
+    insults = [i for i in session.intents if i == "insult"]
+    if session.outcome is Outcome.ended_after_boundary:
+        assert len(insults) >= 2
+
+
+def test_transcript_is_written_turn_by_turn_and_scoreable(tmp_path, run_cli):
+    persona = LIBRARY.personas["aggressive-broadband-outage"]
+    session = session_for(persona, transcripts=tmp_path)
+    play(session, ["I understand your frustration. When did it start?"])
+    path = session.writer.path
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [r["type"] for r in records] == ["header", "turn", "turn", "turn"]  # nothing waits for the end
+    assert records[0]["persona_id"] == persona.id and records[0]["format"] == 1
+    assert records[0]["persona_hash"].startswith("sha256:")
+    session.end()
+    result = run_cli("score", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    (scored,) = json.loads(result.stdout)
+    assert scored["turns"][1]["signals"]["empathy"] is True
+
+
+# ---- the LLM actor, against a real OpenAI-compatible server -------------------------------
+
+
+def llm_actor(persona: Persona, server) -> LLMActor:
+    settings = resolve_llm(base_url=server.base_url, model="fake-model")
+    return LLMActor(persona, LLM(settings), ScriptedActor(persona, 0))
+
+
+def events_of(session: Session, text: str) -> list:
+    return list(session.reply(text))
+
+
+def test_model_and_script_follow_the_same_director_decisions(fake_openai):
+    persona = LIBRARY.personas["de-kompensation-sofa-lieferung"]
+    fake_openai.default = Behaviour(reply="Das ist doch unglaublich, ich will mein Geld zurück.")
+    replies = ["Das tut mir leid. Was genau ist passiert?", "Nein, das geht nicht.",
+               "Ich verstehe Ihren Ärger. Wir erstatten Ihnen die 89 Euro bis Freitag."]
+    scripted = play(session_for(persona), replies)
+    modelled = play(session_for(persona, llm_actor(persona, fake_openai)), replies)
+    assert [t.decision for t in scripted] == [t.decision for t in modelled]
+    assert modelled[1].text == "Das ist doch unglaublich, ich will mein Geld zurück."
+
+
+def test_model_prompt_carries_persona_state_and_language(fake_openai):
+    persona = LIBRARY.personas["de-kompensation-sofa-lieferung"]
+    session = session_for(persona, llm_actor(persona, fake_openai))
+    session.start()
+    events_of(session, "Was kann ich für Sie tun?")
+    request = fake_openai.requests[0]
+    assert request["stream"] is True
+    system = request["messages"][0]["content"]
+    assert "Speak only German" in system and persona.name in system and "never the agent" in system
+    assert request["messages"][-1] == {"role": "user", "content": "Was kann ich für Sie tun?"}
+
+
+@pytest.mark.parametrize("behaviour, notice", [
+    (Behaviour(status=500), "answered 500"),
+    (Behaviour(status=429, retry_after=0), "rate limiting (429)"),
+    (Behaviour(cut_after=2, reply="one two three four five"), "model unavailable"),
+    (Behaviour(malformed=True, reply="one two three"), "model unavailable"),
+    (Behaviour(stall=3), "did not answer within"),
+])
+def test_endpoint_failures_fall_back_to_the_scripted_line(fake_openai, monkeypatch, behaviour, notice):
+    monkeypatch.setenv("TRAINER_TIMEOUT", "1")
+    monkeypatch.setenv("TRAINER_MAX_RETRIES", "0")
+    persona = LIBRARY.personas["aggressive-broadband-outage"]
+    fake_openai.default = behaviour
+    session = session_for(persona, llm_actor(persona, fake_openai))
+    session.start()
+    events = events_of(session, "Tell me more.")
+    notices = [e.text for e in events if isinstance(e, Notice)]
+    assert any(notice in n for n in notices), notices
+    turn = events[-1]
+    assert isinstance(turn, CustomerTurn) and turn.text  # the call goes on, in the persona's own words
+    context = persona.template_context()
+    scripted = {render(line, context) for bands in persona.lines.values() for lines in bands.values() for line in lines}
+    scripted |= {render(fact.line, context) for fact in persona.scenario.hidden_facts}
+    assert turn.text in scripted
+
+
+def test_breaking_character_is_retried_then_replaced(fake_openai):
+    persona = LIBRARY.personas["aggressive-broadband-outage"]
+    fake_openai.default = Behaviour(reply="As an AI language model, I cannot be angry.")
+    session = session_for(persona, llm_actor(persona, fake_openai))
+    session.start()
+    events = events_of(session, "Hello?")
+    assert sum(isinstance(e, Restart) for e in events) == 2
+    assert len(fake_openai.requests) == 2
+    turn = events[-1]
+    assert "AI" not in turn.text and turn.text
+    assert any("broke character twice" in e.text for e in events if isinstance(e, Notice))
+
+
+def test_agent_voice_is_caught_too(fake_openai):
+    persona = LIBRARY.personas["aggressive-broadband-outage"]
+    fake_openai.behaviours = [Behaviour(reply="Thank you for calling Northwave, how can I help you today?")]
+    fake_openai.default = Behaviour(reply="Nine days, mate. Nine.")
+    session = session_for(persona, llm_actor(persona, fake_openai))
+    session.start()
+    events = events_of(session, "Hello?")
+    assert events[-1].text == "Nine days, mate. Nine."
+    assert [e for e in events if isinstance(e, Piece)][-1].text == " Nine."
+
+
+# ---- trainer play ----------------------------------------------------------------------------
+
+
+def test_play_json_reports_outcome_mood_and_score(run_cli, tmp_path):
+    replies = tmp_path / "replies.txt"
+    replies.write_text("No, that's impossible. You're wrong, I already told you. CALM DOWN!!!\n" * 10, encoding="utf-8")
+    result = run_cli("play", "--persona", "aggressive-broadband-outage", "--replies", str(replies), "--json",
+                     env={"TRAINER_TRANSCRIPTS": str(tmp_path / "t")})
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"transcript", "outcome", "mood", "score", "passed"}
+    assert data["outcome"] == "left" and data["passed"] is False
+    assert data["mood"][0] == 80 and data["mood"][-1] >= 95
+    assert Path(data["transcript"]).parent == tmp_path / "t"
+
+
+def test_play_prints_the_call_and_the_debrief(run_cli, tmp_path):
+    replies = tmp_path / "replies.txt"
+    replies.write_text("I understand how frustrating this is. What happened?\n/end\n", encoding="utf-8")
+    result = run_cli("play", "--persona", "aggressive-broadband-outage", "--replies", str(replies),
+                     env={"TRAINER_TRANSCRIPTS": str(tmp_path)})
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Gary Whitlock (aggressive, en) is on the line.")
+    assert "you: I understand how frustrating this is. What happened?" in result.stdout
+    assert "The call ended: out_of_turns." in result.stdout
+    assert "# Debrief:" in result.stdout
+
+
+def test_play_unknown_persona(run_cli):
+    result = run_cli("play", "--persona", "nobody")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: no persona with id 'nobody' (see `trainer personas list`)"
