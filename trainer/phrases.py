@@ -256,6 +256,7 @@ class PhraseIndex:
         self.exact: dict[str, list[tuple[int, _Entry]]] = {}  # the rest, by first word
         self.prefixed: dict[str, list[tuple[int, _Entry]]] = {}
         self.prefix_lengths: list[int] = []
+        self._firsts: dict[tuple[str, ...], list[tuple[int, _Entry]]] = {}
         self.patterns: list[tuple[int, re.Pattern[str]]] = []
         self.owners = 0
 
@@ -283,24 +284,34 @@ class PhraseIndex:
                     for prefix in first.prefixes if first is not None else ():
                         self.prefixed.setdefault(prefix, []).append((owner, entry))
         self.prefix_lengths = sorted({len(k) for k in self.prefixed})
+        self._firsts.clear()
         self.patterns.extend((owner, re.compile(p, re.IGNORECASE)) for p in group.patterns)
         return owner
 
+    def _first_word_hits(self, keys: tuple[str, ...]) -> list[tuple[int, _Entry]]:
+        """Phrases a word may start, by its surface and lemma; remembered, since words recur."""
+        hits: list[tuple[int, _Entry]] = []
+        for key in keys:
+            hits += self.single.get(key, ())
+            hits += self.exact.get(key, ())
+            for length in self.prefix_lengths:
+                if len(key) >= length:
+                    hits += self.prefixed.get(key[:length], ())
+        if len(self._firsts) < 200_000:
+            self._firsts[keys] = hits
+        return hits
+
     def find(self, tokens: list[Token], text: str) -> dict[int, list[Match]]:
         found: dict[int, list[Match]] = {}
-        single, pairs, exact, prefixed, lengths = self.single, self.pairs, self.exact, self.prefixed, self.prefix_lengths
+        pairs = self.pairs
         count = len(tokens)
+        firsts = self._firsts
         for i, token in enumerate(tokens):
             surface, lem = token.surface, token.lemma
             keys = (surface,) if lem == surface else (surface, lem)
-            hits: list[tuple[int, _Entry]] = []
-            for key in keys:
-                more = single.get(key)
-                if more:
-                    hits += more
-                more = exact.get(key)
-                if more:
-                    hits += more
+            hits = firsts.get(keys)
+            if hits is None:
+                hits = self._first_word_hits(keys)
             if i + 1 < count:
                 nxt = tokens[i + 1]
                 if nxt.sentence == token.sentence:
@@ -309,13 +320,7 @@ class PhraseIndex:
                         for b in next_keys:
                             more = pairs.get(f"{a} {b}")
                             if more:
-                                hits += more
-            for length in lengths:
-                for word in keys:
-                    if len(word) >= length:
-                        more = prefixed.get(word[:length])
-                        if more:
-                            hits += more
+                                hits = hits + more
             if not hits:
                 continue
             done: set[int] = set()
