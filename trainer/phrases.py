@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -266,7 +267,10 @@ class PhraseIndex:
         for text in group.phrases:
             for phrase in compile_phrase(text, self.language):
                 slots = phrase.slots
-                entry = _Entry(phrase.text, slots, all(slot is not None for slot in slots))
+                entry = _Entry(
+                    phrase.text, slots, all(slot is not None for slot in slots),
+                    tuple(slot for slot in slots[1:] if slot is not None),
+                )
                 first, second = slots[0], slots[1] if len(slots) > 1 else None
                 if len(slots) == 1 and first is not None:
                     for key in first.keys:
@@ -297,15 +301,17 @@ class PhraseIndex:
             for length in self.prefix_lengths:
                 if len(key) >= length:
                     hits += self.prefixed.get(key[:length], ())
+        unique = list({id(entry): (owner, entry) for owner, entry in hits}.values())
         if len(self._firsts) < 200_000:
-            self._firsts[keys] = hits
-        return hits
+            self._firsts[keys] = unique
+        return unique
 
     def find(self, tokens: list[Token], text: str) -> dict[int, list[Match]]:
         found: dict[int, list[Match]] = {}
         pairs = self.pairs
         count = len(tokens)
         firsts = self._firsts
+        turn_words: _TurnWords | None = None
         for i, token in enumerate(tokens):
             surface, lem = token.surface, token.lemma
             keys = (surface,) if lem == surface else (surface, lem)
@@ -316,19 +322,23 @@ class PhraseIndex:
                 nxt = tokens[i + 1]
                 if nxt.sentence == token.sentence:
                     next_keys = (nxt.surface,) if nxt.lemma == nxt.surface else (nxt.surface, nxt.lemma)
+                    extra: list[tuple[int, _Entry]] = []
                     for a in keys:
                         for b in next_keys:
                             more = pairs.get(f"{a} {b}")
                             if more:
-                                hits = hits + more
+                                extra += more
+                    if extra:
+                        hits = hits + list({id(e): (o, e) for o, e in extra}.values())
             if not hits:
                 continue
-            done: set[int] = set()
             for owner, entry in hits:
-                if id(entry) in done:
-                    continue
-                done.add(id(entry))
                 slots = entry.slots
+                if entry.later:
+                    if turn_words is None:
+                        turn_words = _TurnWords(tokens)
+                    if not all(turn_words.has(slot) for slot in entry.later):
+                        continue
                 if len(slots) == 1:
                     last = i
                 elif entry.gapless:
@@ -352,6 +362,29 @@ class _Entry:
     text: str
     slots: tuple[Slot | None, ...]
     gapless: bool
+    later: tuple[Slot, ...]  # the word slots after the first: each must fit some word of the turn
+
+
+class _TurnWords:
+    """The words of one turn, for a quick check that a phrase's later words occur at all."""
+
+    __slots__ = ("words", "ordered", "seen")
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.words = {t.surface for t in tokens} | {t.lemma for t in tokens}
+        self.ordered = sorted(self.words)  # a prefix is found by bisection, not by trying every word
+        self.seen: dict[int, bool] = {}
+
+    def has(self, slot: Slot) -> bool:
+        known = self.seen.get(id(slot))
+        if known is None:
+            known = not self.words.isdisjoint(slot.keys) or any(map(self._has_prefix, slot.prefixes))
+            self.seen[id(slot)] = known
+        return known
+
+    def _has_prefix(self, prefix: str) -> bool:
+        i = bisect_left(self.ordered, prefix)
+        return i < len(self.ordered) and self.ordered[i].startswith(prefix)
 
 
 def _match_straight(slots: tuple[Slot | None, ...], tokens: list[Token], t: int) -> int | None:
