@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from trainer.loader import FileError, Problem, _describe_plain
+from trainer.loader import FileError, Problem, describe_plain
 from trainer.vocabulary import Fault, Language
 
 
@@ -66,7 +66,7 @@ def dialog_from_transcript(path: Path) -> Dialog:
     try:
         return Dialog.model_validate(data)
     except ValidationError as exc:
-        raise FileError([_describe_plain(path, err) for err in exc.errors()]) from None
+        raise FileError([describe_plain(path, err) for err in exc.errors()]) from None
 
 
 def load_dialog(path: Path) -> Dialog:
@@ -95,4 +95,4 @@ def load_dialog(path: Path) -> Dialog:
     try:
         return Dialog.model_validate(data)
     except ValidationError as exc:
-        raise FileError([_describe_plain(path, err) for err in exc.errors()]) from None
+        raise FileError([describe_plain(path, err) for err in exc.errors()]) from None

@@ -227,7 +227,7 @@ def _describe(doc: YamlDocument, model: type[BaseModel], err: dict[str, Any]) ->
     return doc.problem(loc, message[0].lower() + message[1:])
 
 
-def _describe_plain(path: Path, err: dict[str, Any]) -> Problem:
+def describe_plain(path: Path, err: dict[str, Any]) -> Problem:
     """A validation error in a file without positions (JSON): the field path and what was expected."""
     doc = YamlDocument(path, None, {})
     return _describe(doc, BaseModel, err)
