@@ -212,3 +212,12 @@ def test_missing_rubric_is_one_line(run_cli, tmp_path):
     result = run_cli("score", str(GOOD), "--rubric", str(tmp_path / "none.yaml"))
     assert result.exit_code == 1
     assert result.stderr.strip() == f"Error: {tmp_path / 'none.yaml'}: file not found"
+
+
+def test_one_phrase_matched_by_two_patterns_is_not_a_repeat(run_cli, tmp_path):
+    path = write(tmp_path, "d.json", {"language": "en", "turns": [
+        {"role": "customer", "text": "It broke."},
+        {"role": "trainee", "text": "I understand how frustrating this is."},
+    ]})
+    _, (result,), _ = scored(run_cli, path)
+    assert criteria(result["turns"][1])["empathy_first_reply"]["status"] == "met"

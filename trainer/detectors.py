@@ -136,9 +136,10 @@ class Detectors:
             key, compiled, table = target
             matches = compiled.pick(found, tokens, text, self.negators)
             if matches:
-                spans = (signals if table == "signals" else cues)
-                spans[key] = _merge([(m.start, m.end) for m in matches])  # type: ignore[index]
-                reading.phrases[key.value] = [text[m.start:m.end].lower() for m in matches]
+                merged = _merge([(m.start, m.end) for m in matches])
+                (signals if table == "signals" else cues)[key] = merged  # type: ignore[index]
+                # One stretch of words matched by two phrases is still said once.
+                reading.phrases[key.value] = [text[a:b].lower() for a, b in merged]
         for signal, extra in (
             (Signal.question, self._questions(text, tokens, sentences, found.get(self._not_questions, []))),
             (Signal.raised_tone, self._shouting(text)),
