@@ -14,20 +14,84 @@ from trainer.persona import Persona
 from trainer.vocabulary import SOURCE_TITLES, CustomerType, Difficulty, Fault, Language
 
 
+def app_options(command):  # type: ignore[no-untyped-def]
+    """The options that choose who voices the customer in the app: `trainer`, `trainer serve`."""
+    command = click.option("--base-url", help="OpenAI-compatible endpoint for --backend openai "
+                           "(default: TRAINER_BASE_URL, OPENAI_BASE_URL).")(command)
+    command = click.option("--model", help="Model for --backend openai (default: TRAINER_MODEL, config, "
+                           "gpt-4o-mini).")(command)
+    return click.option("--backend", type=click.Choice(["scripted", "openai"]), default="scripted",
+                        show_default=True, help="Who voices the customer in the app.")(command)
+
+
 @click.group(
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Run `trainer COMMAND --help` for the options and an example of each command.",
 )
 @click.version_option(__version__, prog_name="trainer")
+@app_options
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, backend: str, model: str | None, base_url: str | None) -> None:
     """Practise difficult customer conversations against scripted or LLM-played personas.
 
-    With no command, shows the persona library and how to start.
+    With no command, opens the app in the terminal; when input or output is
+    not a terminal, shows the persona library and how to start instead.
+
+    \b
+    Examples:
+      trainer
+      trainer --backend openai --base-url http://127.0.0.1:11434/v1 --model llama3.2
     """
     if ctx.invoked_subcommand is None:
-        _welcome()
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            open_app(backend, model, base_url)
+        else:
+            _welcome()
+
+
+def open_app(backend: str, model: str | None, base_url: str | None) -> None:
+    from trainer.app import AppSettings, make_app
+    from trainer.settings import UserError
+
+    try:
+        settings = AppSettings.load(backend=backend, model=model, base_url=base_url)  # type: ignore[arg-type]
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    make_app(settings).run()
+
+
+@click.command()
+@app_options
+def app_command(backend: str, model: str | None, base_url: str | None) -> None:
+    """Open the app whatever stdout is (`python -m trainer.app`; `trainer serve` runs it for each browser)."""
+    open_app(backend, model, base_url)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 lets other machines connect.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@app_options
+def serve(host: str, port: int, backend: str, model: str | None, base_url: str | None) -> None:
+    """Serve the app to web browsers (textual-serve), so a classroom needs no terminals.
+
+    Each browser tab gets its own app process. Secrets in the environment
+    (names with KEY, TOKEN, SECRET, PASSWORD…) are not passed on to it; with
+    --backend openai, only the key for the chosen endpoint is.
+
+    \b
+    Examples:
+      trainer serve
+      trainer serve --host 0.0.0.0 --port 8080
+    """
+    from trainer.app.serve import serve_app
+    from trainer.settings import UserError
+
+    try:
+        serve_app(host, port, backend=backend, model=model, base_url=base_url)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _welcome() -> None:
@@ -39,6 +103,8 @@ def _welcome() -> None:
     click.echo(f"trainer {__version__}: {len(library.personas)} personas "
                f"({len(types)} customer types; languages: {', '.join(languages)})")
     click.echo("")
+    click.echo("  trainer                         (in a terminal) the app: choose a customer, take the call")
+    click.echo("  trainer serve                   the same app in a web browser")
     click.echo("  trainer personas list           the customers you can practise with")
     click.echo("  trainer personas show ID        one customer's scenario and temperament")
     click.echo("  trainer validate                check persona and rubric files")
@@ -290,12 +356,9 @@ def play(
       trainer play --persona de-kompensation-sofa-lieferung --replies replies.txt --json
       trainer play --persona undecided-mobile-plan --backend openai --base-url http://127.0.0.1:11434/v1 --model llama3.2
     """
-    from trainer.actors import LLMActor, Notice, Piece, Restart, ScriptedActor
-    from trainer.debrief import build_debrief
-    from trainer.director import Outcome
+    from trainer.actors import LLMActor, ScriptedActor
     from trainer.loader import FileError, load_rubric
-    from trainer.session import CustomerTurn, new_session
-    from trainer.templates import render_file
+    from trainer.session import new_session
 
     library = load_library(locations.personas_dir())
     persona = library.get(persona_id)
@@ -316,15 +379,33 @@ def play(
             actor = LLMActor(persona, LLM(resolve_llm(base_url=base_url, model=model)), scripted)
         except UserError as exc:
             raise click.ClickException(str(exc)) from None
-    session = new_session(
-        persona, library.paths[persona.id], rubric, rubric_path, actor,
-        seed=seed, mode=mode, trainee=trainee, transcripts=locations.transcripts_dir(),
-    )
+    from trainer.settings import UserError
+
+    try:
+        session = new_session(
+            persona, library.paths[persona.id], rubric, rubric_path, actor,
+            seed=seed, mode=mode, trainee=trainee, transcripts=locations.transcripts_dir(),
+        )
+    except UserError as exc:  # an exam without a signing key
+        raise click.ClickException(str(exc)) from None
+    say = (lambda *a, **k: None) if as_json else click.echo
+    say(f"{persona.name} ({persona.type.value}, {persona.language.value}) is on the line. /end hangs up.\n")
+    say(f"{persona.name}: {session.start().text}")
+    converse(session, library, replies, as_json)
+
+
+def converse(session, library, replies, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    """Read the trainee's replies until the call ends, show the customer's lines as they come, then the debrief.
+
+    `trainer play` and `trainer resume` share it, so a resumed call goes on exactly as a new one would.
+    """
+    from trainer.debrief import build_debrief
+    from trainer.director import Outcome
+    from trainer.templates import render_file
+
     say = (lambda *a, **k: None) if as_json else click.echo
     interactive = replies is None and sys.stdin.isatty()
     source = replies or sys.stdin
-    say(f"{persona.name} ({persona.type.value}, {persona.language.value}) is on the line. /end hangs up.\n")
-    say(f"{persona.name}: {session.start().text}")
     outcome: Outcome | None = None
     while not session.finished:
         if interactive:
@@ -343,17 +424,7 @@ def play(
             text = "I'll transfer you to my supervisor now."
         if not interactive:
             say(f"you: {text}")
-        say(f"{persona.name}: ", nl=False)
-        for event in session.reply(text):
-            if isinstance(event, Piece):
-                say(event.text, nl=False)
-            elif isinstance(event, Restart):
-                say(f" [{event.reason}; again]", nl=False)
-                say(f"\n{persona.name}: ", nl=False)
-            elif isinstance(event, Notice):
-                click.echo(f"\nnotice: {event.text}", err=True)
-            elif isinstance(event, CustomerTurn):
-                say("")
+        show_reply(session.persona.name, session.reply(text), say)
     result = session.end(outcome)
     transcript = session.writer.path if session.writer else None
     if as_json:
@@ -365,6 +436,24 @@ def play(
     click.echo(f"\nThe call ended: {session.outcome.value if session.outcome else 'unfinished'}. Transcript: {transcript}\n")
     report = build_debrief(result, library, session.moods)
     click.echo(render_file("debrief.md.j2", file=str(transcript), d=report))
+
+
+def show_reply(name: str, events, say) -> None:  # type: ignore[no-untyped-def]
+    """The customer's line as it streams; a retry starts the line again, notices go to stderr."""
+    from trainer.actors import Notice, Piece, Restart
+    from trainer.session import CustomerTurn
+
+    say(f"{name}: ", nl=False)
+    for event in events:
+        if isinstance(event, Piece):
+            say(event.text, nl=False)
+        elif isinstance(event, Restart):
+            say(f" [{event.reason}; again]", nl=False)
+            say(f"\n{name}: ", nl=False)
+        elif isinstance(event, Notice):
+            click.echo(f"\nnotice: {event.text}", err=True)
+        elif isinstance(event, CustomerTurn):
+            say("")
 
 
 @cli.command()
@@ -407,11 +496,16 @@ def debrief(file: Path, rubric_path: Path | None, fmt: str, output: Path | None)
     if output is None:
         click.echo(text)
         return
+    write_output(output, text)
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write a page or table the user asked for, saying where on stderr; an unwritable path is one line."""
     try:
-        output.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise click.ClickException(f"{output}: cannot write: {exc.strerror}") from None
-    click.echo(f"wrote {output}", err=True)
+        raise click.ClickException(f"{path}: cannot write: {exc.strerror}") from None
+    click.echo(f"wrote {path}", err=True)
 
 
 @cli.command()
@@ -457,3 +551,6 @@ def plural(count: int, noun: str) -> str:
 
 def main() -> None:
     cli(prog_name="trainer")
+
+
+from trainer import cli_records  # noqa: E402,F401

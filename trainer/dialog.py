@@ -1,4 +1,4 @@
-"""Dialogs to score: plain JSON dialog files (and, later, saved transcripts), validated with clear errors."""
+"""Dialogs to score: plain JSON dialog files and saved transcripts, validated with clear errors."""
 
 from __future__ import annotations
 
@@ -56,9 +56,16 @@ def dialog_from_transcript(path: Path) -> Dialog:
         raise FileError([Problem(path, str(exc))]) from None
     except UnicodeDecodeError as exc:
         raise FileError([Problem(path, f"not UTF-8 text (byte {exc.start})")]) from None
+    return dialog_from_records(path, records)
+
+
+def dialog_from_records(path: Path, records: list[dict]) -> Dialog:
+    """A transcript's records (header first) as a dialog; `path` only names the file in errors."""
     header = records[0]
+    # A trainee turn records the mood after it too; the dialog keeps the customer's, one per line they said.
+    kept = {"customer": ("role", "text", "mood", "intent"), "trainee": ("role", "text")}
     turns = [
-        {k: r[k] for k in ("role", "text", "mood", "intent") if r.get(k) is not None}
+        {k: r[k] for k in kept.get(str(r.get("role")), ("role", "text")) if r.get(k) is not None}
         for r in records if r.get("type") == "turn"
     ]
     data = {"language": header.get("language"), "fault": header.get("fault"),

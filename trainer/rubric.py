@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from trainer.persona import Ident, Strict, Text
-from trainer.vocabulary import DETECTOR_NAMES, CustomerType, Language
+from trainer.vocabulary import DETECTOR_NAMES, CustomerType, Fault, Language
 
 # One flat choice of the eleven signals and the cues, so an unknown name gets
 # one error listing every name that would do.
@@ -101,6 +101,41 @@ class Criterion(Strict):
         return self.example.get(language) or self.example.get(Language.en, "")
 
 
+class Requirement(Strict):
+    """One session a certification needs: which customers qualify, and the score needed with one of them."""
+
+    id: Ident
+    title: Text = Field(description="What the certificate and the explanations call it, e.g. 'An aggressive customer'.")
+    personas: list[Ident] = Field(default_factory=list, description="Any of these persona ids qualifies.")
+    types: list[CustomerType] = Field(default_factory=list, description="Customers of any of these types qualify.")
+    languages: list[Language] = Field(default_factory=list, description="Customers in any of these languages qualify.")
+    fault: Fault | None = Field(None, description="Only customers whose scenario has this fault qualify.")
+    min_score: float = Field(ge=0, le=100, description="The session score (0-100) needed; the session must also pass.")
+
+    @model_validator(mode="after")
+    def _narrowed(self) -> Requirement:
+        if not (self.personas or self.types or self.languages or self.fault):
+            raise ValueError("a requirement needs personas, types, languages or fault, or any session would do")
+        return self
+
+
+class Certification(Strict):
+    """The certification track: sessions a trainee must complete, in exam mode, each signed and verified."""
+
+    title: Text = Field(description="The title the certificate awards.")
+    description: str = ""
+    mode: Literal["exam", "practice"] = Field("exam", description="The mode each session must have been taken in.")
+    signed: bool = Field(True, description="Each session must be signed by a known trainer key and verify.")
+    requirements: Annotated[list[Requirement], Field(min_length=1)] = Field(
+        description="Each needs its own session: one session never counts for two requirements.",
+    )
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Certification:
+        _unique("requirements", [r.id for r in self.requirements])
+        return self
+
+
 class Rubric(Strict):
     """A set of weighted criteria and the score a session needs to pass."""
 
@@ -110,11 +145,17 @@ class Rubric(Strict):
     description: str = ""
     pass_threshold: float = Field(ge=0, le=100, description="Session score (0-100) needed to pass.")
     criteria: Annotated[list[Criterion], Field(min_length=1)]
+    certification: Certification | None = Field(
+        None, description="Optional certification track: the exam sessions `trainer certify` requires.",
+    )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Rubric:
-        ids = [c.id for c in self.criteria]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"criteria: duplicate id {', '.join(dupes)}")
+        _unique("criteria", [c.id for c in self.criteria])
         return self
+
+
+def _unique(field: str, ids: list[str]) -> None:
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"{field}: duplicate id {', '.join(dupes)}")

@@ -1,4 +1,8 @@
-"""Transcripts as JSON Lines: a header, one record per turn, a closing record; each flushed to disk as it happens."""
+"""Transcripts as JSON Lines: a header, one record per turn, a closing record; each flushed to disk as it happens.
+
+Each record carries its number in the file (`n`) and the hash of the record before it
+(`prev`, see trainer/chain.py), so a changed, removed or reordered record shows.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from trainer import __version__
+from trainer.chain import link, record_hash
 
-FORMAT_VERSION = 1
+# 1: no chain; 2: records numbered and chained, trainee turns carry verdicts and mood, exams signed.
+FORMAT_VERSION = 2
 
 
 def content_hash(path: Path) -> str:
@@ -32,15 +38,35 @@ class TranscriptWriter:
         self.session_id = f"{stamp}-{header.get('persona_id', 'session')}-{secrets.token_hex(3)}"
         self.path = folder / f"{self.session_id}.jsonl"
         self._file = self.path.open("x", encoding="utf-8")
+        self._last: dict[str, Any] | None = None
+        self.count = 0
         self.write({
             "type": "header", "format": FORMAT_VERSION, "session_id": self.session_id,
             "scorer_version": __version__, "started": now(), **header,
         })
 
+    @classmethod
+    def reopen(cls, path: Path, records: list[dict[str, Any]]) -> TranscriptWriter:
+        """Append to an unfinished session's file, continuing its chain after `records` (all it holds)."""
+        writer = cls.__new__(cls)
+        writer.session_id = str(records[0]["session_id"])
+        writer.path = path
+        writer._last = records[-1]
+        writer.count = len(records)
+        writer._file = path.open("a", encoding="utf-8")
+        return writer
+
+    @property
+    def last_hash(self) -> str | None:
+        return record_hash(self._last) if self._last else None
+
     def write(self, record: dict[str, Any]) -> None:
+        record = link(record, self._last, self.count)
         self._file.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())
+        self._last = record
+        self.count += 1
 
     def close(self) -> None:
         if not self._file.closed:

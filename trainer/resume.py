@@ -1,0 +1,86 @@
+"""Continues an unfinished session: its recorded trainee turns replayed through a fresh director, then on as before."""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trainer.chain import Transcript, TranscriptProblem, read_transcript
+from trainer.director import Decision
+from trainer.persona import Persona
+from trainer.rubric import Rubric
+from trainer.scorer import Scorer
+from trainer.session import Actor, Session
+from trainer.settings import UserError
+from trainer.signing import Signer
+from trainer.store import FORMAT_VERSION, TranscriptWriter, content_hash
+
+
+class ResumeError(UserError):
+    """A session that cannot be continued, and why."""
+
+
+@dataclass
+class Resumed:
+    session: Session
+    pending: Decision | None  # the trainee's last turn still owed the customer's answer
+    notes: list[str] = field(default_factory=list)
+
+
+def find_session(ref: str, folder: Path) -> Path:
+    """A session by its id (the file name without .jsonl), a unique start of one, or a path to its file."""
+    as_path = Path(ref)
+    if as_path.suffix == ".jsonl" and as_path.exists():
+        return as_path
+    exact = folder / f"{ref}.jsonl"
+    if exact.exists():
+        return exact
+    matches = sorted(folder.glob(f"{glob.escape(ref)}*.jsonl")) if folder.is_dir() and ref else []
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        names = ", ".join(m.stem for m in matches[:3]) + (", …" if len(matches) > 3 else "")
+        raise ResumeError(f"'{ref}' matches {len(matches)} sessions in {folder}: {names}")
+    raise ResumeError(f"no session '{ref}' in {folder} (see `trainer history --unfinished`)")
+
+
+def open_unfinished(path: Path) -> Transcript:
+    try:
+        transcript = read_transcript(path, FORMAT_VERSION)
+    except TranscriptProblem as exc:
+        raise ResumeError(f"cannot resume {path}: {exc}") from None
+    if not transcript.chained:
+        raise ResumeError(f"cannot resume {path}: format 1 predates resumable transcripts")
+    end = transcript.end
+    if end is not None:
+        raise ResumeError(
+            f"session {transcript.session_id} has already ended ({end.get('outcome')}, score {end.get('score')})"
+        )
+    if not transcript.turns:
+        raise ResumeError(f"cannot resume {path}: the customer never spoke (start a new call instead)")
+    return transcript
+
+
+def resume_session(
+    transcript: Transcript, persona: Persona, persona_path: Path, rubric: Rubric, rubric_path: Path, actor: Actor,
+    signer: Signer | None = None,
+) -> Resumed:
+    """The session as it stood when the file stopped, appending to the same file from here on."""
+    header = transcript.header
+    notes = []
+    if header.get("persona_hash") not in (None, content_hash(persona_path)):
+        notes.append(f"the persona file {persona_path.name} changed since the session started")
+    if header.get("rubric_hash") not in (None, content_hash(rubric_path)):
+        notes.append("the rubric changed since the session started; the score uses the current one")
+    mode = str(header.get("mode") or "practice")
+    if mode == "exam" and signer is None:
+        from trainer.settings import home
+        from trainer.signing import load_signer
+
+        signer = load_signer(home())
+    session = Session(persona, rubric, actor, Scorer(rubric), int(header.get("seed") or 0), mode,
+                      str(header.get("trainee") or ""), None, signer)
+    pending = session.replay(transcript.records)
+    session.writer = TranscriptWriter.reopen(transcript.path, transcript.records)
+    return Resumed(session, pending, notes)
