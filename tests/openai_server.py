@@ -20,6 +20,7 @@ class Behaviour:
     cut_after: int | None = None  # stream this many chunks, then drop the connection
     malformed: bool = False  # stream a line that is not JSON
     retry_after: float | None = None
+    pace: float = 0.0  # seconds between streamed chunks, for a reply that is still arriving
 
 
 @dataclass
@@ -90,6 +91,8 @@ class FakeOpenAI:
                         continue
                     self.wfile.write(b"data: " + json.dumps(_chunk(piece, server.model)).encode() + b"\n\n")
                     self.wfile.flush()
+                    if behaviour.pace:
+                        time.sleep(behaviour.pace)
                 self.wfile.write(b"data: " + json.dumps(_chunk("", server.model, finish=True)).encode() + b"\n\n")
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()

@@ -1,0 +1,141 @@
+"""Benchmark: the app's start-up and reply latency, measured the way a trainee meets them, in a real terminal.
+
+Run: .venv/bin/python benchmarks/app_speed.py [--runs 5]
+
+Each run starts `trainer` (the installed command, no arguments) in a
+pseudo-terminal of 120x36 and reads what it draws:
+
+  start-up   from starting the process to the first usable screen: the
+             persona list filled in (the first customer's name drawn);
+  open       from Enter on that customer to the opening line on screen;
+  reply      from Enter on a typed reply to the customer's scripted answer
+             on screen (detectors, director, actor and scorer included).
+
+Transcripts go to a temporary folder; the scripted engine only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import re
+import select
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from trainer import locations  # noqa: E402
+from trainer.actors import ScriptedActor  # noqa: E402
+from trainer.library import load_library  # noqa: E402
+from trainer.loader import load_rubric  # noqa: E402
+from trainer.session import CustomerTurn, new_session  # noqa: E402
+
+REPLY = "I'm so sorry about this. When did it start?"
+ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][0-9A-Za-z]|.)")
+COLUMNS, ROWS = 120, 36
+
+
+class Terminal:
+    """`trainer` in a pseudo-terminal; `wait_for` reads what it draws until some text appears."""
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+        self.process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env,
+                                        start_new_session=True)
+        os.close(slave)
+        self.screen = ""
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> float:
+        """Seconds (perf_counter) at which `text` was first drawn."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 65536).decode("utf-8", "replace")
+                except OSError:
+                    break
+                self.screen += ESCAPES.sub("", chunk)
+                if text in self.screen:
+                    return time.perf_counter()
+        raise TimeoutError(f"{text!r} never appeared; last output: {self.screen[-300:]!r}")
+
+    def send(self, keys: str) -> float:
+        self.screen = ""
+        sent = time.perf_counter()
+        os.write(self.master, keys.encode("utf-8"))
+        return sent
+
+    def close(self) -> None:
+        self.send("\x11")  # Ctrl+Q
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        os.close(self.master)
+
+
+def expected_lines() -> tuple[str, str, str]:
+    """The first customer of the list, and what the scripted engine has them say: the screen must show it."""
+    library = load_library(locations.personas_dir())
+    first = sorted(library.personas.values(),
+                   key=lambda p: (p.language.value != "en", p.language.value, p.type.value, p.id))[0]
+    rubric_path = locations.default_rubric()
+    session = new_session(first, library.paths[first.id], load_rubric(rubric_path), rubric_path,
+                          ScriptedActor(first, 0))
+    opening = session.start().text
+    reply = [e for e in session.reply(REPLY) if isinstance(e, CustomerTurn)][0].text
+    return first.name, opening, reply
+
+
+def run_once(name: str, opening: str, reply: str, folder: str) -> tuple[float, float, float]:
+    env = {**os.environ, "TRAINER_TRANSCRIPTS": folder, "TERM": "xterm-256color"}
+    trainer = str(Path(sys.executable).with_name("trainer"))
+    started = time.perf_counter()
+    terminal = Terminal([trainer], env)
+    try:
+        usable = terminal.wait_for(name) - started
+        time.sleep(0.3)  # let the first screen settle, as a trainee would take a moment
+        sent = terminal.send("\r")
+        opened = terminal.wait_for(opening[:30]) - sent
+        time.sleep(0.5)
+        terminal.send(REPLY)
+        terminal.wait_for(REPLY[-20:])
+        time.sleep(0.3)
+        sent = terminal.send("\r")
+        answered = terminal.wait_for(reply[:30]) - sent
+    finally:
+        terminal.close()
+    return usable, opened, answered
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    name, opening, reply = expected_lines()
+    runs = []
+    with tempfile.TemporaryDirectory() as folder:
+        for _ in range(args.runs):
+            runs.append(run_once(name, opening, reply, folder))
+    print(f"trainer app, {args.runs} runs in a {COLUMNS}x{ROWS} pseudo-terminal, {os.cpu_count()} CPUs; "
+          f"median (min-max), seconds")
+    for label, values in zip(
+        ("start-up to first usable screen", "Enter to the opening line", "Enter to the customer's reply"),
+        zip(*runs),
+    ):
+        print(f"  {label:34} {statistics.median(values):6.3f}  ({min(values):.3f}-{max(values):.3f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""The Textual application: holds the settings, the library and the rubric; the screens do the rest."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+
+from trainer.app.screens.choose import ChooseScreen
+from trainer.app.settings import AppSettings
+from trainer.library import Library
+from trainer.rubric import Rubric
+from trainer.scorer import Scorer
+
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+class TrainerApp(App[None]):
+    CSS_PATH = "trainer.tcss"
+    TITLE = "trainer"
+    SUB_TITLE = "practise difficult customers"
+    BINDINGS = [Binding("f2", "toggle_theme", "Theme", show=False)]
+
+    def __init__(self, settings: AppSettings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.library: Library | None = None
+        self.rubric: Rubric | None = None
+        self.scorer: Scorer | None = None
+        self.theme = THEMES[settings.theme]
+        if not settings.animate:
+            self.animation_level = "none"
+
+    def on_mount(self) -> None:
+        self.push_screen(ChooseScreen())
+
+    def adopt_library(self, library: Library, rubric: Rubric | None) -> None:
+        self.library = library
+        self.rubric = rubric
+        # One scorer for the app's lifetime: each language's detectors load once.
+        self.scorer = Scorer(rubric) if rubric is not None else None
+
+    def show_choose(self) -> None:
+        """Back to the choice of customer, whatever lies between."""
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, ChooseScreen):
+            self.pop_screen()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES["light"] if self.theme == THEMES["dark"] else THEMES["dark"]

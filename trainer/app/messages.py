@@ -1,0 +1,81 @@
+"""Typed messages that the call's workers post back to the screen."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from trainer.app.call_report import CallReport
+from trainer.app.past_sessions import PastSession
+from trainer.coaching import Mark
+from trainer.library import Library
+from trainer.rubric import Rubric
+from trainer.session import CustomerTurn, Session
+
+
+class CallStarted(Message):
+    """The session is ready and the customer has opened."""
+
+    def __init__(self, session: Session, opening: CustomerTurn) -> None:
+        super().__init__()
+        self.session = session
+        self.opening = opening
+
+
+class CustomerPiece(Message):
+    """A piece of the customer's line as it streams in."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class CustomerRestart(Message):
+    """The line shown so far is withdrawn; the customer starts again."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class BackendNotice(Message):
+    """Something about the model backend the trainee should know (shown as a notification)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class CustomerReplied(Message):
+    """The customer's line is complete; `marks` is what the trainee's turn earned and missed."""
+
+    def __init__(self, turn: CustomerTurn, marks: list[Mark], interrupted: bool) -> None:
+        super().__init__()
+        self.turn = turn
+        self.marks = marks
+        self.interrupted = interrupted
+
+
+class LibraryLoaded(Message):
+    """The persona library and the rubric are ready (or `error` says why the rubric is not)."""
+
+    def __init__(self, library: Library, rubric: Rubric | None, error: str = "") -> None:
+        super().__init__()
+        self.library = library
+        self.rubric = rubric
+        self.error = error
+
+
+class SessionsListed(Message):
+    """The transcripts folder has been read for the history screen."""
+
+    def __init__(self, sessions: list[PastSession]) -> None:
+        super().__init__()
+        self.sessions = sessions
+
+
+class ReportReady(Message):
+    """A past session has been re-scored and can be shown as a debrief."""
+
+    def __init__(self, report: CallReport) -> None:
+        super().__init__()
+        self.report = report

@@ -1,0 +1,43 @@
+"""What the app needs to know, resolved once before it starts: where files are, who voices the customer, the theme."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+from trainer import locations
+from trainer.settings import Resolved, resolve_llm
+
+Backend = Literal["scripted", "openai"]
+Theme = Literal["dark", "light"]
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    personas: Path
+    rubric: Path
+    transcripts: Path
+    backend: Backend = "scripted"
+    llm: Resolved | None = None  # set when backend is "openai"
+    seed: int = 0
+    trainee: str = ""
+    theme: Theme = "dark"
+    animate: bool = True  # tests and snapshots turn off cursor blink and animations
+
+    @classmethod
+    def load(
+        cls, backend: Backend = "scripted", model: str | None = None, base_url: str | None = None, **options: object
+    ) -> AppSettings:
+        """Paths from TRAINER_* (see locations), model settings from flags > environment > config file.
+
+        Raises trainer.settings.UserError when the model backend is asked for but not configured.
+        """
+        llm = resolve_llm(base_url=base_url, model=model) if backend == "openai" else None
+        return cls(
+            personas=locations.personas_dir(), rubric=locations.default_rubric(),
+            transcripts=locations.transcripts_dir(), backend=backend, llm=llm, **options,  # type: ignore[arg-type]
+        )
+
+    def but(self, **changes: object) -> AppSettings:
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,62 @@
+"""The four filters over the persona library: type, language, difficulty, and who is at fault."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Select
+
+from trainer.persona import Persona
+from trainer.vocabulary import CustomerType, Difficulty, Fault, Language
+
+
+@dataclass(frozen=True)
+class Filters:
+    type: str | None = None
+    language: str | None = None
+    difficulty: str | None = None
+    fault: str | None = None
+
+    def admit(self, persona: Persona) -> bool:
+        return (
+            (self.type is None or persona.type.value == self.type)
+            and (self.language is None or persona.language.value == self.language)
+            and (self.difficulty is None or persona.difficulty.value == self.difficulty)
+            and (self.fault is None or persona.scenario.fault.value == self.fault)
+        )
+
+
+CHOICES = {
+    "type": ("any type", [(t.value.replace("_", " "), t.value) for t in CustomerType]),
+    "language": ("any language", [(x.value, x.value) for x in Language]),
+    "difficulty": ("any difficulty", [(x.value, x.value) for x in Difficulty]),
+    "fault": ("anyone at fault", [(f"{x.value} at fault", x.value) for x in Fault]),
+}
+
+
+class PersonaFilters(Horizontal):
+    class Changed(Message):
+        def __init__(self, filters: Filters) -> None:
+            super().__init__()
+            self.filters = filters
+
+    def compose(self) -> ComposeResult:
+        for name, (prompt, options) in CHOICES.items():
+            yield Select(options, prompt=prompt, id=f"filter-{name}", compact=True)
+
+    @property
+    def filters(self) -> Filters:
+        values = {}
+        for name in CHOICES:
+            value = self.query_one(f"#filter-{name}", Select).value
+            values[name] = value if isinstance(value, str) else None
+        return Filters(**values)
+
+    @on(Select.Changed)
+    def _changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(self.filters))
