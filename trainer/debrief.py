@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from trainer.charts import Scale, line_chart
 from trainer.library import Library
 from trainer.rubric import Criterion, Scope
 from trainer.scorer import CriterionResult, ScoredTurn, SessionScore, Status
@@ -112,30 +113,17 @@ def _practise(session: SessionScore, library: Library | None) -> list[Practice]:
 
 
 def mood_chart(mood: list[int], width: int = 560, height: int = 160) -> str:
-    """An inline SVG line chart of the customer's mood (0 calm - 100 furious); empty without data."""
-    if len(mood) < 2:
-        return ""
+    """An inline SVG line chart of the customer's mood (0 calm - 100 furious) over the mood bands; "" without data."""
     pad = 28
-    step = (width - 2 * pad) / (len(mood) - 1)
 
-    def y(value: int) -> float:
-        return pad / 2 + (100 - value) / 100 * (height - pad)
+    def bands(y: Scale) -> str:
+        return "".join(
+            f'<rect x="{pad}" y="{y(top):.1f}" width="{width - 2 * pad}" height="{y(bottom) - y(top):.1f}" fill="{colour}"/>'
+            for top, bottom, colour in ((100, 67, "#fbe3e1"), (67, 34, "#fdf3dc"), (34, 0, "#e3f4e8"))
+        )
 
-    points = " ".join(f"{pad + i * step:.1f},{y(v):.1f}" for i, v in enumerate(mood))
-    bands = (
-        f'<rect x="{pad}" y="{y(100):.1f}" width="{width - 2 * pad}" height="{y(67) - y(100):.1f}" fill="#fbe3e1"/>'
-        f'<rect x="{pad}" y="{y(67):.1f}" width="{width - 2 * pad}" height="{y(34) - y(67):.1f}" fill="#fdf3dc"/>'
-        f'<rect x="{pad}" y="{y(34):.1f}" width="{width - 2 * pad}" height="{y(0) - y(34):.1f}" fill="#e3f4e8"/>'
-    )
-    dots = "".join(f'<circle cx="{pad + i * step:.1f}" cy="{y(v):.1f}" r="3"/>' for i, v in enumerate(mood))
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="Customer mood from {mood[0]} to {mood[-1]}">{bands}'
-        f'<polyline points="{points}" fill="none" stroke="#1d2433" stroke-width="2"/>'
-        f'<g fill="#1d2433">{dots}</g>'
-        f'<text x="2" y="{y(100) + 4:.1f}" font-size="10">100</text><text x="8" y="{y(0):.1f}" font-size="10">0</text>'
-        "</svg>"
-    )
+    label = f"Customer mood from {mood[0]} to {mood[-1]}" if mood else ""
+    return line_chart([float(m) for m in mood], label, width=width, height=height, pad=pad, background=bands, dots=True)
 
 
 def criteria_chart(results: list[CriterionResult], width: int = 560) -> str:

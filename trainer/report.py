@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import escape
 
+from trainer.charts import Scale, line_chart
 from trainer.history import SessionSummary
 
 WEAKEST = 3
@@ -190,21 +191,12 @@ def rate_bars(rows: list[tuple[str, float, str]], width: int = 560) -> str:
 
 def score_line(scores: list[float], threshold: float, width: int = 560, height: int = 120) -> str:
     """Session scores in order, with the pass threshold as a dashed line."""
-    if len(scores) < 2:
-        return ""
     pad = 24
-    step = (width - 2 * pad) / (len(scores) - 1)
 
-    def y(value: float) -> float:
-        return pad / 2 + (100 - value) / 100 * (height - pad)
+    def threshold_line(y: Scale) -> str:
+        return (f'<line x1="{pad}" x2="{width - pad}" y1="{y(threshold):.1f}" y2="{y(threshold):.1f}" '
+                f'stroke="#5b6478" stroke-dasharray="4 3"/>')
 
-    points = " ".join(f"{pad + i * step:.1f},{y(v):.1f}" for i, v in enumerate(scores))
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="Scores from {scores[0]:.0f} to {scores[-1]:.0f}">'
-        f'<line x1="{pad}" x2="{width - pad}" y1="{y(threshold):.1f}" y2="{y(threshold):.1f}" '
-        f'stroke="#5b6478" stroke-dasharray="4 3"/>'
-        f'<polyline points="{points}" fill="none" stroke="#1d2433" stroke-width="2"/>'
-        f'<text x="2" y="{y(100) + 4:.1f}" font-size="10">100</text><text x="8" y="{y(0):.1f}" font-size="10">0</text>'
-        "</svg>"
-    )
+    label = f"Scores from {scores[0]:.0f} to {scores[-1]:.0f}" if scores else ""
+    return line_chart(scores, label, width=width, height=height, pad=pad, background=threshold_line)
+
