@@ -23,6 +23,14 @@ class Behaviour:
     pace: float = 0.0  # seconds between streamed chunks, for a reply that is still arriving
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client hanging up mid-stream is a scenario the tests provoke, not an error to print: printed from a
+    server thread it would land in whatever stderr the test running at that moment is capturing."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass
+
+
 @dataclass
 class FakeOpenAI:
     """Serves /v1/chat/completions on 127.0.0.1; queue behaviours, read back the requests."""
@@ -98,7 +106,7 @@ class FakeOpenAI:
                 self.wfile.flush()
                 self.close_connection = True
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
