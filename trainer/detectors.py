@@ -40,9 +40,6 @@ class TurnReading:
     customer: dict[CustomerCue, list[Span]] = field(default_factory=dict)
     phrases: dict[str, list[str]] = field(default_factory=dict)  # detector name -> matched words, lowercased
 
-    def has(self, name: str) -> bool:
-        return bool(self.spans(name))
-
     def spans(self, name: str) -> list[Span]:
         # Signal, Cue and CustomerCue are str enums: their members are equal to their names.
         return self.signals.get(name) or self.cues.get(name) or self.customer.get(name) or []  # type: ignore[call-overload]

@@ -13,7 +13,7 @@ from trainer.dialog import Dialog
 from trainer.director import Decision, Director, Outcome
 from trainer.persona import HiddenFact, Persona
 from trainer.rubric import Rubric
-from trainer.scorer import Scorer, SessionScore, _mark_hollow
+from trainer.scorer import Scorer, SessionScore
 from trainer.store import TranscriptWriter, content_hash, now
 from trainer.settings import UserError
 from trainer.vocabulary import Signal
@@ -234,4 +234,4 @@ def new_session(
     return Session(persona, rubric, actor, scorer or Scorer(rubric), seed, mode, trainee, writer, signer)
 
 
-__all__ = ["CustomerTurn", "Session", "new_session", "_mark_hollow"]
+__all__ = ["CustomerTurn", "Session", "new_session"]
