@@ -89,3 +89,19 @@ def test_explicit_trainer_key_is_sent(run_cli, fake_openai, monkeypatch):
     fake_openai.default = Behaviour(reply='{"answer": "yes", "reason": "ok"}')
     judged(run_cli, fake_openai)
     assert fake_openai.headers[0]["authorization"] == "Bearer local-key"
+
+
+def test_yes_answer_after_a_reason_that_says_no_is_met(run_cli, fake_openai):
+    fake_openai.default = Behaviour(reply='Here is my verdict:\n```json\n'
+                                          '{"reason": "There is no false promise here.", "answer": "yes"}\n```')
+    _, (scores,) = judged(run_cli, fake_openai)
+    entry = next(c for c in scores["turns"][1]["criteria"] if c["id"] == "no_false_promises")
+    assert entry["judge"]["status"] == "met"
+    assert entry["judge"]["reason"] == "There is no false promise here."
+
+
+def test_bare_yes_without_json_is_still_read(run_cli, fake_openai):
+    fake_openai.default = Behaviour(reply="Yes.")
+    _, (scores,) = judged(run_cli, fake_openai)
+    entry = next(c for c in scores["turns"][1]["criteria"] if c["id"] == "no_false_promises")
+    assert entry["judge"]["status"] == "met"

@@ -10,8 +10,7 @@ from trainer.llm import LLM, LLMError
 from trainer.scorer import SessionScore, Status
 from trainer.templates import render_file
 
-_ANSWER = re.compile(r'"answer"\s*:\s*"(yes|no)"|\b(yes|no)\b', re.IGNORECASE)
-_REASON = re.compile(r'"reason"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_BARE_ANSWER = re.compile(r"\b(yes|no)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,10 +59,30 @@ def judge_session(session: SessionScore, llm: LLM) -> tuple[list[JudgeVerdict], 
 
 
 def _read(answer: str, turn: int, criterion: str, model: str) -> JudgeVerdict:
-    found = _ANSWER.search(answer)
-    reason_match = _REASON.search(answer)
-    reason = reason_match.group(1) if reason_match else answer.strip()[:200]
-    if not found:
+    found = _answer_object(answer)
+    if found is not None:
+        word = str(found["answer"]).strip().lower()
+        reason = str(found.get("reason", "")) or answer.strip()[:200]
+    else:
+        # No JSON with an answer: the model ignored the format, so take its first bare yes or no.
+        bare = _BARE_ANSWER.search(answer)
+        word = bare.group(1).lower() if bare else ""
+        reason = answer.strip()[:200]
+    if word not in ("yes", "no"):
         return JudgeVerdict(turn, criterion, None, f"unreadable answer: {answer.strip()[:120]}", model)
-    word = (found.group(1) or found.group(2)).lower()
     return JudgeVerdict(turn, criterion, Status.met if word == "yes" else Status.missed, reason, model)
+
+
+def _answer_object(answer: str) -> dict[str, object] | None:
+    """The first JSON object in the answer that has an `answer` key, wherever prose or a fence puts it."""
+    decoder = json.JSONDecoder()
+    start = answer.find("{")
+    while start != -1:
+        try:
+            value, _ = decoder.raw_decode(answer, start)
+        except json.JSONDecodeError:
+            value = None
+        if isinstance(value, dict) and "answer" in value:
+            return value
+        start = answer.find("{", start + 1)
+    return None
