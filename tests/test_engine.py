@@ -204,6 +204,27 @@ def test_model_prompt_carries_persona_state_and_language(fake_openai):
     assert request["messages"][-1] == {"role": "user", "content": "Was kann ich für Sie tun?"}
 
 
+def test_model_prompt_says_the_facts_not_their_templates(fake_openai):
+    persona = LIBRARY.personas["de-kompensation-sofa-lieferung"]
+    # A fact may name another fact, as lines do.
+    facts = {**persona.scenario.facts, "summary": "{{ facts.delivery_fee }} für nichts bezahlt"}
+    persona = persona.model_copy(update={"scenario": persona.scenario.model_copy(update={"facts": facts})})
+    fake_openai.default = Behaviour(reply="Ja, genau so war das.")
+    session = session_for(persona, llm_actor(persona, fake_openai))
+    session.start()
+    for question in ("Das tut mir leid. Was ist passiert?", "Verstehe. Und was war beim zweiten Termin?",
+                     "Wie kommen Sie auf die Summe?"):
+        events_of(session, question)
+    systems = [request["messages"][0]["content"] for request in fake_openai.requests]
+    assert any("In this reply, tell the agent" in s for s in systems)
+    assert any("already told the agent" in s for s in systems)
+    for system in systems:
+        assert "{{" not in system and "{%" not in system, system
+    last = systems[-1]
+    assert "Am Samstag, den 8. März hat keiner angerufen" in last  # a hidden fact, told earlier
+    assert "summary: 89 € für nichts bezahlt" in last
+
+
 @pytest.mark.parametrize("behaviour, notice", [
     (Behaviour(status=500), "answered 500"),
     (Behaviour(status=429, retry_after=0), "rate limiting (429)"),

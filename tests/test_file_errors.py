@@ -90,6 +90,12 @@ def test_template_with_unknown_fact(run_cli, variant):
     ]
 
 
+def test_fact_naming_an_unknown_fact(run_cli, variant):
+    path = variant(PERSONA, ("order: PX-1001", "order: PX-1001 ({{ facts.parcel }})"))
+    assert problem_lines(run_cli, path) == [
+        f"{path}:15:12: scenario.facts.order: template uses an unknown name: 'dict object' has no attribute 'parcel'"
+    ]
+
 def test_missing_required_intent_points_at_lines(run_cli, variant):
     path = variant(PERSONA, ("  thank:\n    calm: [Thank you.]\n", ""))
     assert problem_lines(run_cli, path) == [f"{path}:31:1: lines: missing intents thank"]

@@ -68,14 +68,21 @@ class ScriptedActor:
         self.persona = persona
         self.rng = random.Random(f"{seed}:{persona.id}")
         self.used: set[str] = set()
-        self.context = persona.template_context()
+        context = persona.template_context()
+        # A fact may name other facts, as lines do: render each once, so lines and prompts say its value.
+        self.facts = {name: render(text, context) for name, text in persona.scenario.facts.items()}
+        self.context = {**context, "facts": self.facts}
+
+    def fill(self, template: str) -> str:
+        """A persona template (line, hidden fact) with the customer's names and facts filled in."""
+        return render(template, self.context)
 
     def opening_line(self) -> str:
         return self._pick(self.persona.opening)
 
     def line(self, decision: Decision) -> str:
         if decision.reveal is not None:
-            return render(decision.reveal.line, self.context)
+            return self.fill(decision.reveal.line)
         intent = decision.intent if decision.intent in self.persona.lines else FALLBACK[decision.intent]
         bands = self.persona.lines[intent]
         order = sorted(BAND_ORDER, key=lambda b: abs(BAND_ORDER.index(b) - BAND_ORDER.index(decision.band)))
@@ -90,7 +97,7 @@ class ScriptedActor:
         fresh = options if allow_repeat else [x for x in options if x not in self.used] or options
         choice = self.rng.choice(fresh)
         self.used.add(choice)
-        return render(choice, self.context)
+        return self.fill(choice)
 
     def speak(self, decision: Decision, history: list[tuple[str, str]], revealed: list[HiddenFact]) -> Iterator[Event]:
         yield Piece(self.line(decision))
@@ -153,10 +160,13 @@ class LLMActor:
         self, decision: Decision, history: list[tuple[str, str]], revealed: list[HiddenFact], example: str
     ) -> list[dict[str, str]]:
         persona = self.persona
+        fill = self.scripted.fill
         system = render_file(
             "actor.system.j2",
             persona=persona, s=persona.scenario, band=decision.band.value, mood=decision.mood,
-            intent_text=INTENT_TEXT[decision.intent], reveal=decision.reveal, revealed=revealed,
+            facts=self.scripted.facts, intent_text=INTENT_TEXT[decision.intent],
+            reveal=fill(decision.reveal.line) if decision.reveal else "",
+            revealed=[fill(fact.line) for fact in revealed],
             example=example, language_name=LANGUAGE_NAMES[persona.language.value],
         )
         messages = [{"role": "system", "content": system}]

@@ -186,6 +186,8 @@ class Persona(Strict):
         """Every jinja2 template in the persona, with its field path (for error messages)."""
         for i, text in enumerate(self.opening):
             yield ("opening", i), text
+        for name, text in self.scenario.facts.items():
+            yield ("scenario", "facts", name), text
         for i, fact in enumerate(self.scenario.hidden_facts):
             yield ("scenario", "hidden_facts", i, "line"), fact.line
         for intent, bands in self.lines.items():
