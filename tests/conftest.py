@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from trainer.cli import cli
+from trainer.session import fresh_seed as REAL_FRESH_SEED  # kept before any test patches it
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).parent.parent
@@ -67,3 +68,17 @@ def _no_real_endpoints(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "TRAINER_API_KEY", "TRAINER_BASE_URL", "TRAINER_MODEL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TRAINER_HOME", str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture(autouse=True)
+def _frozen_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Calls draw seed 0 where the trainer would draw a fresh one, so what a test sees is the same every run.
+
+    Tests of the drawing itself use `real_fresh_seed`.
+    """
+    monkeypatch.setattr("trainer.session.fresh_seed", lambda: 0)
+
+
+@pytest.fixture
+def real_fresh_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("trainer.session.fresh_seed", REAL_FRESH_SEED)

@@ -165,7 +165,7 @@ async def test_exam_call_shows_no_feedback_until_the_debrief(tmp_path: Path) -> 
         assert f"{PERSONA.name} · exam · {core.outcome.value.replace('_', ' ')}" in text
         assert f"{result.score:.1f} / 100 · not passed" in text and "Weakest moments" in text
     kinds = [r["type"] for r in records(tmp_path)]
-    assert kinds[-2:] == ["end", "signature"]
+    assert kinds[1] == "seal" and kinds[-3:] == ["end", "seal", "signature"]  # sealed from the header, signed at the end
 
 
 async def test_exam_without_a_signing_key_says_how_to_make_one(tmp_path: Path) -> None:

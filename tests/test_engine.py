@@ -160,7 +160,7 @@ def test_transcript_is_written_turn_by_turn_and_scoreable(tmp_path, run_cli):
     path = session.writer.path
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert [r["type"] for r in records] == ["header", "turn", "turn", "turn"]  # nothing waits for the end
-    assert records[0]["persona_id"] == persona.id and records[0]["format"] == 2
+    assert records[0]["persona_id"] == persona.id and records[0]["format"] == 3
     assert records[0]["persona_hash"].startswith("sha256:")
     session.end()
     result = run_cli("score", str(path), "--format", "json")

@@ -20,7 +20,7 @@ from trainer.vocabulary import Signal
 PERSONA = "aggressive-broadband-outage"
 REPLIES = MILD
 FIRST = MILD[0]
-VOLATILE = ("time", "started", "session_id", "prev")  # what differs between two plays of the same call
+VOLATILE = ("time", "started", "session_id", "prev", "n")  # what differs between two plays of the same call
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def comparable(path: Path) -> list[dict]:
 
 def test_header_names_everything_needed_to_replay_and_trust_the_session(run_cli, folder):
     header = records(play_call(run_cli, folder, PERSONA, REPLIES, trainee=ANA))[0]
-    assert header["type"] == "header" and header["format"] == 2 and header["n"] == 0 and header["prev"] is None
+    assert header["type"] == "header" and header["format"] == 3 and header["n"] == 0 and header["prev"] is None
     assert header["trainee"] == ANA and header["persona_id"] == PERSONA and header["persona_type"] == "aggressive"
     assert header["persona_hash"].startswith("sha256:") and header["rubric_hash"].startswith("sha256:")
     for key in ("session_id", "rubric_id", "rubric_version", "scorer_version", "backend", "model", "seed", "mode",
@@ -144,8 +144,9 @@ def test_resumed_call_is_the_call_that_was_interrupted(run_cli, tmp_path, folder
     result = run_cli("resume", whole.stem, "--replies", str(rest), "--json", env={"TRAINER_TRANSCRIPTS": str(crashed)})
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["outcome"] == "resolved"
-    assert comparable(cut) == comparable(whole)
     recs = records(cut)
+    assert recs[keep]["type"] == "resumed" and recs[keep]["after"] == keep  # the file says where it was picked up
+    assert [r for r in comparable(cut) if r["type"] != "resumed"] == comparable(whole)
     assert all(r["prev"] == record_hash(p) for p, r in zip(recs, recs[1:]))
 
 

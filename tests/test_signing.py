@@ -32,9 +32,10 @@ def key(run_cli) -> str:
 
 @pytest.fixture
 def exam(run_cli, folder, key) -> Path:
-    """A signed exam of ten lines: header, four customer and three trainee turns, the end, the signature."""
+    """A signed exam of 19 lines: the header, four customer and three trainee turns and the end, each followed
+    by its seal, then the signature."""
     path = play_call(run_cli, folder, PERSONA, MILD, mode="exam")
-    assert len(lines(path)) == 10
+    assert [r["type"] for r in records(path)] == ["header", "seal"] + ["turn", "seal"] * 7 + ["end", "seal", "signature"]
     return path
 
 
@@ -150,8 +151,9 @@ def tampered(exam: Path, how: str) -> Path:
         text.append(json.dumps({**turn, "n": len(text), "prev": _hash(json.loads(text[-1])), "text": "added later"}))
     elif how == "score_edited":
         recs = [json.loads(line) for line in text]
-        recs[-2]["score"], recs[-2]["passed"] = 100.0, True
-        text = rechain(recs)  # the chain is made whole again; the signature cannot be
+        end = _end(recs)
+        end["score"], end["passed"] = 100.0, True
+        text = rechain(recs)  # the chain is made whole again; the seals and the signature cannot be
     return write_lines(target, text)
 
 
@@ -161,7 +163,7 @@ def tampered(exam: Path, how: str) -> Path:
     ("removed", "records removed: 2 lines are missing before line 4"),
     ("truncated", "unfinished or truncated after line 5: an exam transcript ends with a signature"),
     ("appended", "line {last} was added after the signature"),
-    ("score_edited", "the signature does not match the records (changed after signing, or re-signed)"),
+    ("score_edited", "line 18: its seal does not match (changed after it was written, or sealed by someone else)"),
 ])
 def test_verify_names_the_first_line_that_was_tampered_with(run_cli, exam, how, message):
     path = tampered(exam, how)
@@ -176,24 +178,36 @@ def test_verify_a_cut_off_file(run_cli, exam):
     assert result.stdout.strip() == f"{exam}: FAILED: truncated: line {len(lines(exam))}, the last record, is cut off"
 
 
+def resealed(recs: list[dict], signer) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The records sealed and signed again with `signer`'s key, as a forger with a key of their own would."""
+    from trainer.chain import link
+
+    out: list[dict] = []
+    session_id = recs[0]["session_id"]
+    for record in (r for r in recs if r["type"] not in ("seal", "signature")):
+        out.append(link(record, out[-1] if out else None, len(out)))
+        out.append(link(signer.seal_record(session_id, len(out), _hash(out[-1])), out[-1], len(out)))
+    out.append(link(signer.signature_record(session_id, len(out), _hash(out[-1])), out[-1], len(out)))
+    return out
+
+
 def test_re_signed_with_an_unknown_key(run_cli, exam, tmp_path):
-    """Someone edits a score, re-chains the records and signs them with a key of their own."""
+    """Someone edits a score, re-chains the records, and seals and signs them with a key of their own."""
     from trainer.signing import init_keys
 
     forger = init_keys(tmp_path / "forger")
-    recs = records(exam)[:-1]
-    recs[-1]["score"] = 100.0
-    chained = [json.loads(line) for line in rechain(recs)]
-    from trainer.chain import link
-
-    signature = link(forger.signature_record(recs[0]["session_id"], len(chained), _hash(chained[-1])),
-                     chained[-1], len(chained))
-    write_lines(exam, [json.dumps(r) for r in chained] + [json.dumps(signature)])
+    recs = records(exam)
+    _end(recs)["score"] = 100.0
+    write_lines(exam, [json.dumps(r) for r in resealed(recs, forger)])
     result = verify(run_cli, exam)
     assert result.exit_code == 1
     assert result.stdout.strip() == (
         f"{exam}: FAILED: signed with an unknown key {forger.key_id} (trust it with `trainer keys trust FILE`)"
     )
+
+
+def _end(recs: list[dict]) -> dict:
+    return next(r for r in recs if r["type"] == "end")
 
 
 def _hash(record: dict) -> str:
@@ -244,7 +258,7 @@ def test_a_newer_format_is_named_not_misread(run_cli, exam):
     header = json.loads(text[0])
     header["format"] = 9
     write_lines(exam, [json.dumps(header)] + text[1:])
-    assert verify(run_cli, exam).stdout.strip().endswith("FAILED: written by a newer trainer (format 9; this one reads up to 2)")
+    assert verify(run_cli, exam).stdout.strip().endswith("FAILED: written by a newer trainer (format 9; this one reads up to 3)")
 
 
 # ---- certify ---------------------------------------------------------------------------------------------------
@@ -290,7 +304,7 @@ def test_certify_explains_the_missing_requirement(run_cli, folder, key):
     assert result.exit_code == 1
     out = result.stdout
     assert "✓ An aggressive or angry customer: aggressive-broadband-outage" in out
-    score = records(poor)[-2]["score"]
+    score = _end(records(poor))["score"]
     assert (f"✗ A customer who is at fault: no session counts: {poor.stem} (customer-at-fault-old-address): "
             f"score {score:g}, 70 needed") in out
     assert "✗ A customer in a language other than English: no session counts: " in out

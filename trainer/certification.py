@@ -61,6 +61,8 @@ def shortfall(track: Certification, requirement: Requirement, session: SessionSu
         return "unfinished"
     if track.signed and not (verification.ok and verification.signed):
         return "not verified: " + verification.message
+    if track.signed and not verification.sealed:
+        return "signed only at its end (an exam from before exams were sealed from their first record)"
     if session.score is None or session.score < requirement.min_score:
         return f"score {_score(session.score)}, {requirement.min_score:g} needed"
     if not session.passed:

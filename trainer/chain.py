@@ -68,6 +68,15 @@ class Transcript:
     def mode(self) -> str:
         return str(self.header.get("mode") or "practice")
 
+    @property
+    def format(self) -> int:
+        return int(self.header.get("format") or 1)
+
+    @property
+    def resumed_at(self) -> list[int]:
+        """The lines (from 1) at which the session was continued by `trainer resume`."""
+        return [i + 1 for i, r in enumerate(self.records) if r.get("type") == "resumed"]
+
 
 def read_transcript(path: Path, newest_format: int) -> Transcript:
     """Read a transcript and check its chain; raises TranscriptProblem naming the first line that breaks it.

@@ -334,14 +334,15 @@ def score(
 @click.option("--replies", type=click.File("r", encoding="utf-8"), help="Trainee replies, one per line (default: stdin).")
 @click.option("--backend", type=click.Choice(["scripted", "openai"]), default="scripted", show_default=True,
               help="Who voices the customer: the persona's own lines, or a model.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, persona and replies: same call.")
+@click.option("--seed", type=int, help="Practice only: the same seed, persona and replies give the same call "
+              "(default: a fresh seed each call; an exam always draws a fresh one).")
 @click.option("--mode", type=click.Choice(["practice", "exam"]), default="practice", show_default=True)
 @click.option("--trainee", default="", help="Trainee name or id, recorded in the transcript.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object when the call ends.")
 @click.option("--model", help="Model for --backend openai (default: TRAINER_MODEL, config, gpt-4o-mini).")
 @click.option("--base-url", help="OpenAI-compatible endpoint (default: TRAINER_BASE_URL, OPENAI_BASE_URL).")
 def play(
-    persona_id: str, replies, backend: str, seed: int, mode: str, trainee: str, as_json: bool,  # type: ignore[no-untyped-def]
+    persona_id: str, replies, backend: str, seed: int | None, mode: str, trainee: str, as_json: bool,  # type: ignore[no-untyped-def]
     model: str | None, base_url: str | None,
 ) -> None:
     """Play one call without the app: replies from a file or stdin, the customer's lines as they come.
@@ -358,7 +359,8 @@ def play(
     """
     from trainer.actors import LLMActor, ScriptedActor
     from trainer.loader import FileError, load_rubric
-    from trainer.session import new_session
+    from trainer.session import draw_seed, new_session
+    from trainer.settings import UserError
 
     library = load_library(locations.personas_dir())
     persona = library.get(persona_id)
@@ -367,20 +369,19 @@ def play(
     rubric_path = locations.default_rubric()
     try:
         rubric = load_rubric(rubric_path)
-    except FileError as exc:
+        seed = draw_seed(mode, seed)
+    except (FileError, UserError) as exc:
         raise click.ClickException(str(exc)) from None
     scripted = ScriptedActor(persona, seed)
     actor: ScriptedActor | LLMActor = scripted
     if backend == "openai":
         from trainer.llm import LLM
-        from trainer.settings import UserError, resolve_llm
+        from trainer.settings import resolve_llm
 
         try:
             actor = LLMActor(persona, LLM(resolve_llm(base_url=base_url, model=model)), scripted)
         except UserError as exc:
             raise click.ClickException(str(exc)) from None
-    from trainer.settings import UserError
-
     try:
         session = new_session(
             persona, library.paths[persona.id], rubric, rubric_path, actor,

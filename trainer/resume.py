@@ -14,7 +14,7 @@ from trainer.scorer import Scorer
 from trainer.session import Actor, Session
 from trainer.settings import UserError
 from trainer.signing import Signer
-from trainer.store import FORMAT_VERSION, TranscriptWriter, content_hash
+from trainer.store import FORMAT_VERSION, TranscriptWriter, content_hash, now
 
 
 class ResumeError(UserError):
@@ -73,14 +73,39 @@ def resume_session(
         notes.append(f"the persona file {persona_path.name} changed since the session started")
     if header.get("rubric_hash") not in (None, content_hash(rubric_path)):
         notes.append("the rubric changed since the session started; the score uses the current one")
-    mode = str(header.get("mode") or "practice")
-    if mode == "exam" and signer is None:
-        from trainer.settings import home
-        from trainer.signing import load_signer
-
-        signer = load_signer(home())
+    mode = transcript.mode
+    if mode == "exam":
+        signer = _exam_signer(transcript, signer)
     session = Session(persona, rubric, actor, Scorer(rubric), int(header.get("seed") or 0), mode,
                       str(header.get("trainee") or ""), None, signer)
     pending = session.replay(transcript.records)
-    session.writer = TranscriptWriter.reopen(transcript.path, transcript.records)
+    session.writer = TranscriptWriter.reopen(transcript.path, transcript.records, signer if mode == "exam" else None)
+    # Said in the file itself, so whoever reads the transcript sees where the call was picked up again.
+    session.writer.write({"type": "resumed", "time": now(), "after": len(transcript.records)})
     return Resumed(session, pending, notes)
+
+
+def _exam_signer(transcript: Transcript, signer: Signer | None) -> Signer:
+    """This trainer's key, once the exam so far is proven to be what this key sealed as it happened.
+
+    Without that proof, resuming would sign records the signer never saw: a practice
+    call edited into an exam, or an exam whose replies were changed after the crash.
+    """
+    from trainer.settings import home
+    from trainer.signing import known_keys, load_signer
+    from trainer.verification import SEALED_FROM, seal_problem
+
+    where = f"cannot resume exam {transcript.session_id}"
+    if transcript.format < SEALED_FROM:
+        raise ResumeError(f"{where}: it was written before exams were sealed (format {transcript.format}); "
+                          "start a new exam")
+    trainer_home = home()
+    signer = signer or load_signer(trainer_home)
+    keys, _ = known_keys(trainer_home)
+    problem = seal_problem(transcript, keys)
+    if problem:
+        raise ResumeError(f"{where}: {problem}")
+    sealed_by = transcript.records[1].get("key")
+    if sealed_by != signer.key_id:
+        raise ResumeError(f"{where}: it was sealed with {sealed_by}, and this trainer's key is {signer.key_id}")
+    return signer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,23 @@ Actor = ScriptedActor | LLMActor
 
 class ReplayError(UserError):
     """A saved session cannot be replayed into the same state (the persona or phrase lists changed since)."""
+
+
+def fresh_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+def draw_seed(mode: str, requested: int | None = None) -> int:
+    """The seed a new call plays with: an exam always draws a fresh one, so it can never be rehearsed in practice.
+
+    Practice keeps a seed you set (the same seed, persona and replies give the same
+    call) and draws a fresh one otherwise, so practising twice is not the same call twice.
+    """
+    if mode == "exam":
+        if requested is not None:
+            raise UserError("an exam always draws a fresh seed, so it cannot be rehearsed: --seed is for practice")
+        return fresh_seed()
+    return fresh_seed() if requested is None else requested
 
 
 @dataclass(frozen=True)
@@ -147,7 +165,9 @@ class Session:
         return pending
 
     def _agrees(self, line: object, what: str, replayed: object, recorded: object) -> None:
-        if recorded is not None and replayed != recorded:
+        if recorded is None:
+            raise ReplayError(f"record {line}: no customer {what} recorded (the file was changed by hand)")
+        if replayed != recorded:
             raise ReplayError(
                 f"record {line}: replaying gives the customer {what} {replayed!r}, the transcript says {recorded!r} "
                 "(the persona or the phrase lists changed since the session started)"
@@ -224,14 +244,15 @@ def new_session(
             from trainer.signing import load_signer
 
             signer = load_signer(home())
+        # An exam is sealed from its header on: bound to this trainer's key before the first word is said.
         writer = TranscriptWriter(transcripts, {
             "trainee": trainee, "persona_id": persona.id, "persona_name": persona.name,
             "persona_type": persona.type.value, "persona_hash": content_hash(persona_path),
             "language": persona.language.value, "fault": persona.scenario.fault.value,
             "rubric_id": rubric.id, "rubric_version": rubric.version, "rubric_hash": content_hash(rubric_path),
             "backend": actor.backend, "model": actor.model, "seed": seed, "mode": mode,
-        })
+        }, sealer=signer if mode == "exam" else None)
     return Session(persona, rubric, actor, scorer or Scorer(rubric), seed, mode, trainee, writer, signer)
 
 
-__all__ = ["CustomerTurn", "Session", "new_session"]
+__all__ = ["CustomerTurn", "Session", "draw_seed", "new_session"]

@@ -20,6 +20,8 @@ PUBLIC_NAME = "signing.pub"
 TRUSTED = "trusted"
 ALGORITHM = "ed25519"
 DOMAIN = b"trainer transcript signature v1\n"  # so a transcript signature can never be replayed as anything else
+# A seal vouches that this trainer wrote every record up to it, as the exam went; never that the exam ended.
+SEAL_DOMAIN = b"trainer transcript seal v1\n"
 
 
 class SigningKeyError(UserError):
@@ -53,13 +55,20 @@ class Signer:
 
     def signature_record(self, session_id: str, count: int, chain: str) -> dict[str, Any]:
         """The closing record of a signed transcript: signs the session id, the record count and the last hash."""
-        signature = self.private.sign(signed_bytes(session_id, count, chain))
-        return {"type": "signature", "algorithm": ALGORITHM, "key": self.key_id, "records": count,
+        return self._signed("signature", DOMAIN, session_id, count, chain)
+
+    def seal_record(self, session_id: str, count: int, chain: str) -> dict[str, Any]:
+        """A seal written after each record of an exam, so a resumed exam can prove its first part was never edited."""
+        return self._signed("seal", SEAL_DOMAIN, session_id, count, chain)
+
+    def _signed(self, kind: str, domain: bytes, session_id: str, count: int, chain: str) -> dict[str, Any]:
+        signature = self.private.sign(signed_bytes(session_id, count, chain, domain))
+        return {"type": kind, "algorithm": ALGORITHM, "key": self.key_id, "records": count,
                 "signature": base64.b64encode(signature).decode("ascii")}
 
 
-def signed_bytes(session_id: str, count: int, chain: str | None) -> bytes:
-    return DOMAIN + f"{session_id}\n{count}\n{chain}".encode("utf-8")
+def signed_bytes(session_id: str, count: int, chain: str | None, domain: bytes = DOMAIN) -> bytes:
+    return domain + f"{session_id}\n{count}\n{chain}".encode("utf-8")
 
 
 def key_id(public: Ed25519PublicKey) -> str:
@@ -201,6 +210,27 @@ def check_signature(record: dict[str, Any], session_id: str, count: int, chain: 
         public.key.verify(signature, signed_bytes(session_id, count, chain))
     except (InvalidSignature, ValueError):
         return "the signature does not match the records (changed after signing, or re-signed)"
+    return None
+
+
+def check_seal(record: dict[str, Any], session_id: str, count: int, keys: dict[str, PublicKey]) -> str | None:
+    """Why a seal record does not vouch for the `count` records before it, or None when it does.
+
+    The seal signs the hash of the record just before it (its own `prev`), which the
+    chain ties to every earlier record.
+    """
+    from cryptography.exceptions import InvalidSignature
+
+    public = keys.get(str(record.get("key")))
+    if record.get("algorithm") != ALGORITHM or public is None:
+        return f"sealed with an unknown key {record.get('key')} (trust it with `trainer keys trust FILE`)"
+    if record.get("records") != count:
+        return f"its seal covers {record.get('records')} records, not the {count} before it"
+    try:
+        signature = base64.b64decode(str(record.get("signature", "")), validate=True)
+        public.key.verify(signature, signed_bytes(session_id, count, record.get("prev"), SEAL_DOMAIN))
+    except (InvalidSignature, ValueError):
+        return "its seal does not match (changed after it was written, or sealed by someone else)"
     return None
 
 

@@ -12,13 +12,17 @@ import os
 import secrets
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer import __version__
 from trainer.chain import link, record_hash
 
-# 1: no chain; 2: records numbered and chained, trainee turns carry verdicts and mood, exams signed.
-FORMAT_VERSION = 2
+if TYPE_CHECKING:
+    from trainer.signing import Signer
+
+# 1: no chain; 2: records numbered and chained, trainee turns carry verdicts and mood, exams signed;
+# 3: exams sealed after every record from the header on, `resumed` records where a session was continued.
+FORMAT_VERSION = 3
 
 
 def content_hash(path: Path) -> str:
@@ -30,9 +34,14 @@ def now() -> str:
 
 
 class TranscriptWriter:
-    """Appends records to one session's file; a crash loses nothing already written."""
+    """Appends records to one session's file; a crash loses nothing already written.
 
-    def __init__(self, folder: Path, header: dict[str, Any]) -> None:
+    With a `sealer` (exams), every record is followed by a seal: the trainer's
+    signature over the chain so far, so the file can be trusted from its header on
+    and a crashed exam can be resumed without trusting anything it did not write.
+    """
+
+    def __init__(self, folder: Path, header: dict[str, Any], sealer: Signer | None = None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
         self.session_id = f"{stamp}-{header.get('persona_id', 'session')}-{secrets.token_hex(3)}"
@@ -40,19 +49,21 @@ class TranscriptWriter:
         self._file = self.path.open("x", encoding="utf-8")
         self._last: dict[str, Any] | None = None
         self.count = 0
+        self.sealer = sealer
         self.write({
             "type": "header", "format": FORMAT_VERSION, "session_id": self.session_id,
             "scorer_version": __version__, "started": now(), **header,
         })
 
     @classmethod
-    def reopen(cls, path: Path, records: list[dict[str, Any]]) -> TranscriptWriter:
+    def reopen(cls, path: Path, records: list[dict[str, Any]], sealer: Signer | None = None) -> TranscriptWriter:
         """Append to an unfinished session's file, continuing its chain after `records` (all it holds)."""
         writer = cls.__new__(cls)
         writer.session_id = str(records[0]["session_id"])
         writer.path = path
         writer._last = records[-1]
         writer.count = len(records)
+        writer.sealer = sealer
         writer._file = path.open("a", encoding="utf-8")
         return writer
 
@@ -61,6 +72,11 @@ class TranscriptWriter:
         return record_hash(self._last) if self._last else None
 
     def write(self, record: dict[str, Any]) -> None:
+        self._append(record)
+        if self.sealer is not None and record["type"] not in ("seal", "signature"):
+            self._append(self.sealer.seal_record(self.session_id, self.count, self.last_hash or ""))
+
+    def _append(self, record: dict[str, Any]) -> None:
         record = link(record, self._last, self.count)
         self._file.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
         self._file.flush()

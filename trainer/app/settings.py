@@ -20,7 +20,7 @@ class AppSettings:
     transcripts: Path
     backend: Backend = "scripted"
     llm: Resolved | None = None  # set when backend is "openai"
-    seed: int = 0
+    seed: int | None = None  # practice only (None: a fresh seed each call); exams always draw a fresh one
     trainee: str = ""
     theme: Theme = "dark"
     animate: bool = True  # tests and snapshots turn off cursor blink and animations

@@ -80,12 +80,13 @@ class ConversationScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="call", name="start")
     def start_call(self) -> None:
         from trainer.actors import LLMActor, ScriptedActor
-        from trainer.session import new_session
+        from trainer.session import draw_seed, new_session
         from trainer.stoppable import StoppableActor
 
         app = self.app
         settings = app.settings  # type: ignore[attr-defined]
-        scripted = ScriptedActor(self.persona, settings.seed)
+        seed = draw_seed(self.mode, None if self.mode == "exam" else settings.seed)
+        scripted = ScriptedActor(self.persona, seed)
         actor: ScriptedActor | LLMActor = scripted
         if settings.backend == "openai" and settings.llm is not None:
             from trainer.llm import LLM
@@ -94,7 +95,7 @@ class ConversationScreen(Screen[None]):
         session = new_session(
             self.persona, app.library.paths[self.persona.id], app.rubric, settings.rubric,  # type: ignore[attr-defined]
             StoppableActor(actor),  # type: ignore[arg-type]
-            seed=settings.seed, mode=self.mode, trainee=settings.trainee, transcripts=settings.transcripts,
+            seed=seed, mode=self.mode, trainee=settings.trainee, transcripts=settings.transcripts,
             scorer=app.scorer,  # type: ignore[attr-defined]
         )
         opening = session.start()
