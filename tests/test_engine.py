@@ -274,6 +274,47 @@ def test_agent_voice_is_caught_too(fake_openai):
     assert [e for e in events if isinstance(e, Piece)][-1].text == " Nine."
 
 
+
+def persona_speaking(language: str) -> Persona:
+    return next(p for p in LIBRARY.personas.values() if p.language.value == language)
+
+
+@pytest.mark.parametrize("language, line", [
+    ("de", "Das kenne ich schon als Kind nicht anders, immer dasselbe mit Ihnen."),
+    ("nl", "Ik spaar als airmiles-lid al jaren bij u, en dan dit."),
+    ("ru", "Терплю как Иисус, но всему есть предел."),
+    ("en", "I'm an aide at a care home, I need that boiler."),
+])
+def test_a_customer_line_that_merely_contains_an_ai_phrase_is_kept(fake_openai, language, line):
+    persona = persona_speaking(language)
+    fake_openai.default = Behaviour(reply=line)
+    session = session_for(persona, llm_actor(persona, fake_openai))
+    session.start()
+    events = events_of(session, "Hallo?")
+    assert not any(isinstance(e, Restart) for e in events)
+    assert events[-1].text == line
+
+
+@pytest.mark.parametrize("language, line", [
+    ("en", "As an AI, I cannot really be upset."),
+    ("en", "I\u2019m an AI, not a customer."),
+    ("de", "Als KI kann ich das nicht beurteilen."),
+    ("de", "Als KI-Sprachmodell habe ich keine Bestellung."),
+    ("lv", "Es esmu valodas modelis, nevis klients."),
+    ("pl", "Jako AI nie mam pralki."),
+    ("ru", "Как ИИ, я не могу злиться."),
+    ("nl", "Als AI kan ik geen bank bestellen."),
+    ("nl", "Waarmee kan ik u helpen?"),
+])
+def test_a_model_talking_as_an_ai_or_the_agent_is_replaced(fake_openai, language, line):
+    persona = persona_speaking(language)
+    fake_openai.default = Behaviour(reply=line)
+    session = session_for(persona, llm_actor(persona, fake_openai))
+    session.start()
+    events = events_of(session, "Hallo?")
+    assert sum(isinstance(e, Restart) for e in events) == 2
+    assert events[-1].text != line
+
 # ---- trainer play ----------------------------------------------------------------------------
 
 

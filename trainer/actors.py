@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -109,12 +110,25 @@ def out_of_character_phrases() -> dict[str, list[str]]:
     return yaml.safe_load(text)
 
 
+@lru_cache(maxsize=8)
+def _out_of_character_patterns(code: str) -> list[tuple[str, re.Pattern[str]]]:
+    return [(phrase, _whole_words(phrase)) for phrase in out_of_character_phrases().get(code, [])]
+
+
+def _whole_words(phrase: str) -> re.Pattern[str]:
+    # "als ki" must not fire on "als Kind", nor "als ai" on "als airmiles". \w is Unicode-aware on
+    # str patterns, so Cyrillic and Latvian letters count; an edge that is punctuation ("agent:") needs no boundary.
+    before = r"(?<!\w)" if re.match(r"\w", phrase) else ""
+    after = r"(?!\w)" if re.search(r"\w$", phrase) else ""
+    return re.compile(before + re.escape(phrase) + after)
+
+
 def breaks_character(text: str, language: Language) -> str | None:
     """The phrase that shows the model stopped playing the customer, or None."""
-    lowered = text.lower()
+    lowered = " ".join(text.replace("\u2019", "'").lower().split())
     for code in {language.value, "en"}:
-        for phrase in out_of_character_phrases().get(code, []):
-            if phrase in lowered:
+        for phrase, pattern in _out_of_character_patterns(code):
+            if pattern.search(lowered):
                 return phrase
     return None
 
