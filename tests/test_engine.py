@@ -343,6 +343,23 @@ def test_play_prints_the_call_and_the_debrief(run_cli, tmp_path):
     assert "# Debrief:" in result.stdout
 
 
+@pytest.mark.parametrize("language, handover", [
+    ("de", "Selbstverständlich, ich hole meine Teamleitung gleich dazu."),
+    ("lv", "Protams, es tūlīt pieaicināšu savu vadītāju."),
+    ("pl", "Oczywiście, już łączę Państwa z moim przełożonym."),
+    ("ru", "Конечно, я сейчас подключу к разговору своего руководителя."),
+    ("nl", "Natuurlijk, ik haal mijn leidinggevende er nu bij."),
+    ("en", "Of course, I'll bring my supervisor in now."),
+])
+def test_supervisor_hands_over_in_the_customers_language(run_cli, tmp_path, language, handover):
+    replies = tmp_path / "replies.txt"
+    replies.write_text("/supervisor\n/end\n", encoding="utf-8")
+    result = run_cli("play", "--persona", persona_speaking(language).id, "--replies", str(replies),
+                     env={"TRAINER_TRANSCRIPTS": str(tmp_path)})
+    assert result.exit_code == 0, result.stderr
+    assert f"you: {handover}" in result.stdout
+
+
 def test_play_unknown_persona(run_cli):
     result = run_cli("play", "--persona", "nobody")
     assert result.exit_code == 1

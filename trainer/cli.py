@@ -402,6 +402,7 @@ def converse(session, library, replies, as_json: bool) -> None:  # type: ignore[
     """
     from trainer.debrief import build_debrief
     from trainer.director import Outcome
+    from trainer.handover import handover_line
     from trainer.templates import render_file
 
     say = (lambda *a, **k: None) if as_json else click.echo
@@ -422,7 +423,7 @@ def converse(session, library, replies, as_json: bool) -> None:  # type: ignore[
             outcome = Outcome.out_of_turns
             break
         if text == "/supervisor":
-            text = "I'll transfer you to my supervisor now."
+            text = handover_line(session.persona.language)
         if not interactive:
             say(f"you: {text}")
         show_reply(session.persona.name, session.reply(text), say)
