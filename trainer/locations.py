@@ -5,8 +5,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-# The checkout (or install) root: personas/, rubrics/ and transcripts/ sit beside the package.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _checkout() -> Path | None:
+    """The repository this package runs from (a clone, or `pip install -e`); None when installed."""
+    root = _PACKAGE.parent
+    return root if (root / "pyproject.toml").is_file() and (root / "personas").is_dir() else None
+
+
+CHECKOUT = _checkout()
+# The folder holding personas/ and rubrics/: the checkout's own, or the copies a wheel puts in the package.
+PROJECT_ROOT = CHECKOUT or _PACKAGE / "_library"
 
 
 def _from_env(name: str, default: Path) -> Path:
@@ -29,5 +39,11 @@ def default_rubric() -> Path:
 
 
 def transcripts_dir() -> Path:
-    """TRAINER_TRANSCRIPTS overrides where sessions are saved."""
-    return _from_env("TRAINER_TRANSCRIPTS", PROJECT_ROOT / "transcripts")
+    """TRAINER_TRANSCRIPTS, else the checkout's transcripts/, else the platform's data folder for trainer."""
+    return _from_env("TRAINER_TRANSCRIPTS", CHECKOUT / "transcripts" if CHECKOUT else _user_data() / "transcripts")
+
+
+def _user_data() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("trainer"))
