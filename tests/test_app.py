@@ -14,6 +14,8 @@ from tests.app_driver import (
 )
 from tests.conftest import FIXTURES
 from tests.openai_server import Behaviour
+from tests.transcripts import rechain, write_lines
+from tests.transcripts import records as transcript_records
 from trainer.actors import ScriptedActor
 from trainer.app.past_sessions import list_sessions
 from trainer.app.screens.choose import ChooseScreen
@@ -305,6 +307,22 @@ async def test_history_lists_every_transcript_and_opens_one(tmp_path: Path) -> N
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is history
+
+
+async def test_history_shows_markup_in_a_transcript_header_as_typed(tmp_path: Path) -> None:
+    source = FIXTURES / "history" / "20260302-1405-aggressive-broadband-outage-000000.jsonl"
+    header, *rest = transcript_records(source)
+    header = {**header, "persona_name": "[bold]x", "trainee": "[/]", "mode": "[/]"}
+    write_lines(tmp_path / source.name, rechain([header, *rest]))
+    app = app_for(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        row = flat(shown(app.screen.query_one("#sessions"))).split("result", 1)[1]
+        assert "2026-03-02 14:05 [bold]x [/]" in row
+        assert "broken" not in row  # the file is intact; only its text looks like markup
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.content import Content
 
 # C0 controls become their Unicode "control pictures" (ESC shows as ␛); tabs and newlines keep their meaning.
@@ -18,3 +19,8 @@ def visible(text: str) -> str:
 def plain(text: str, style: str = "") -> Content:
     """Content that is exactly the text as typed; never parsed as markup."""
     return Content.styled(visible(text), style) if style else Content(visible(text))
+
+
+def plain_cell(text: str) -> Text:
+    """A DataTable cell that is exactly the text as typed: the table reads a str as markup, and measures Content wrong."""
+    return Text(visible(text))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,7 +13,7 @@ from textual.worker import Worker, WorkerState
 
 from trainer.app.messages import ReportReady, SessionsListed
 from trainer.app.past_sessions import PastSession
-from trainer.app.plain import plain, visible
+from trainer.app.plain import plain, plain_cell
 from trainer.cli import plural
 
 
@@ -62,7 +61,9 @@ class HistoryScreen(Screen[None]):
             key = str(s.path)
             self.sessions[key] = s
             score = f"{s.score:.1f}" if s.score is not None else "–"
-            table.add_row(s.started or "?", Text(visible(s.persona)), s.mode or "?", score, _result(s), key=key)
+            # DataTable reads a str as markup; a header holding "[/]" would take the screen down, so every cell is plain.
+            cells = (s.started or "?", s.persona, s.mode or "?", score, _result(s))
+            table.add_row(*(plain_cell(cell) for cell in cells), key=key)
         folder = self.app.settings.transcripts  # type: ignore[attr-defined]
         self.query_one("#history-note", Static).update(plain(
             f"{plural(len(event.sessions), 'session')}. Enter opens one to read it and its debrief."
@@ -105,7 +106,7 @@ class HistoryScreen(Screen[None]):
         self.app.pop_screen()
 
 
-def _result(s: PastSession) -> Text:
-    # DataTable reads a str as markup, so cells are Rich Text (plain); the mark carries the meaning without colour.
+def _result(s: PastSession) -> str:
+    # The mark carries the meaning without colour.
     mark = {"passed": "✓", "not passed": "✗", "unfinished": "…"}.get(s.result, "!")
-    return Text(f"{mark} {s.result}" if not s.problem else f"{mark} broken: {s.problem}")
+    return f"{mark} {s.result}" if not s.problem else f"{mark} broken: {s.problem}"
