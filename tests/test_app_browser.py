@@ -64,6 +64,39 @@ def test_secrets_are_not_passed_to_browser_sessions() -> None:
     assert public_environment(env, {"TRAINER_API_KEY": "k"})["TRAINER_API_KEY"] == "k"
 
 
+# Every browser session's process inherits the environment `trainer serve` leaves; report it instead of serving.
+REPORT_ENVIRONMENT = (
+    "import json, os, sys, textual_serve.server as s\n"
+    "s.Server.serve = lambda self, **_: print(json.dumps(dict(os.environ)))\n"
+    "from trainer.cli import cli\n"
+    "cli(['serve', *sys.argv[1:]])\n"
+)
+
+
+def browser_session_environment(tmp_path: Path, *args: str, **extra: str) -> dict[str, str]:
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "LANG": "de_DE.UTF-8", "LC_ALL": "C.UTF-8",
+           "TRAINER_HOME": str(tmp_path / "home"), "DATABASE_URL": "postgres://admin:hunter2@db/trainer",
+           "PGPASSFILE": str(tmp_path / ".pgpass"), "AWS_SECRET_ACCESS_KEY": "aws-secret", **extra}
+    done = subprocess.run([sys.executable, "-c", REPORT_ENVIRONMENT, *args], env=env, capture_output=True,
+                          text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_browser_sessions_get_only_the_environment_they_need(tmp_path: Path) -> None:
+    passed = browser_session_environment(tmp_path, OPENAI_API_KEY=SECRET, TRAINER_API_KEY="trainer-key")
+    for name in ("DATABASE_URL", "PGPASSFILE", "AWS_SECRET_ACCESS_KEY", "OPENAI_API_KEY", "TRAINER_API_KEY"):
+        assert name not in passed
+    assert passed["PATH"] == os.environ["PATH"]
+    assert (passed["LANG"], passed["LC_ALL"]) == ("de_DE.UTF-8", "C.UTF-8")
+    assert passed["TRAINER_HOME"] == str(tmp_path / "home")
+
+
+def test_browser_sessions_get_the_key_for_the_chosen_endpoint_only(tmp_path: Path) -> None:
+    passed = browser_session_environment(tmp_path, "--backend", "openai", OPENAI_API_KEY=SECRET)
+    assert passed["TRAINER_API_KEY"] == SECRET  # resolved for the OpenAI endpoint, passed under our own name
+    assert "OPENAI_API_KEY" not in passed and "DATABASE_URL" not in passed
+
 def test_serve_refuses_a_model_backend_that_is_not_configured(run_cli) -> None:
     result = run_cli("serve", "--backend", "openai")
     assert result.exit_code == 1 and "no model endpoint configured" in result.stderr

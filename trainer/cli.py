@@ -77,8 +77,10 @@ def serve(host: str, port: int, backend: str, model: str | None, base_url: str |
     """Serve the app to web browsers (textual-serve), so a classroom needs no terminals.
 
     Each browser tab gets its own app process. Secrets in the environment
-    (names with KEY, TOKEN, SECRET, PASSWORD…) are not passed on to it; with
-    --backend openai, only the key for the chosen endpoint is.
+    never reach it: of the server's environment it gets only PATH, HOME, USER,
+    the locale (LANG, LC_*), TERM, TZ, TMPDIR, Python's own variables and the
+    TRAINER_* paths and model settings; with --backend openai, also the key
+    for the chosen endpoint, as TRAINER_API_KEY (never one from the environment).
 
     \b
     Examples:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import os
-import re
 import shlex
 import sys
 from collections.abc import Mapping
 
-# textual-serve copies the server's whole environment into every browser session's process.
-SECRET = re.compile(r"KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH|COOKIE|SESSION", re.IGNORECASE)
+# textual-serve copies the server's whole environment into every browser session's process, so only what the app
+# needs goes on: a blocklist of names missed DATABASE_URL with its password, PGPASSFILE and whatever comes next.
+PASSED = frozenset({
+    "PATH", "HOME", "USER", "LOGNAME", "LANG", "TERM", "COLORTERM", "TZ", "TMPDIR",
+    "TRAINER_HOME", "TRAINER_PERSONAS", "TRAINER_RUBRICS", "TRAINER_TRANSCRIPTS", "TRAINER_TRAINEE",
+    "TRAINER_BASE_URL", "TRAINER_MODEL", "TRAINER_TIMEOUT", "TRAINER_MAX_RETRIES",
+    "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTHONUTF8", "PYTHONIOENCODING",
+})  # never TRAINER_API_KEY from the environment: the server passes the one key it resolved itself
 
 
 def public_environment(env: Mapping[str, str], keep: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment without anything that looks like a secret, plus the few values the app must have."""
-    public = {name: value for name, value in env.items() if not SECRET.search(name)}
+    """The few variables the app needs (PASSED, and the LC_* locale), plus `keep`: the values the server chose."""
+    public = {name: value for name, value in env.items() if name in PASSED or name.startswith("LC_")}
     public.update(keep or {})
     return public
 
