@@ -26,6 +26,7 @@ GOOD = [
     "I will send an engineer tomorrow between 9 and 11 and call you at 5 pm to confirm.",
 ]
 RUDE = "NO. That is YOUR fault and I CAN'T do anything about it!!!"
+TRAINEE = "Test Trainee"
 
 
 def messages(app) -> list[ChatMessage]:
@@ -48,9 +49,12 @@ async def choose(pilot: Pilot, persona_type: str, language: str = "en") -> None:
 
 
 def app_for(transcripts: Path, **options: object) -> TrainerApp:
-    """The app as `trainer` builds it, saving into `transcripts`, with the cursor blink and animations off."""
+    """The app as `trainer` builds it, saving into `transcripts`, with the cursor blink and animations off.
+
+    The trainee is known (`trainee=""` for an app that must ask for the name first).
+    """
     settings = AppSettings(
-        personas=PROJECT / "personas", rubric=RUBRIC_PATH, transcripts=transcripts, animate=False,
+        personas=PROJECT / "personas", rubric=RUBRIC_PATH, transcripts=transcripts, trainee=TRAINEE, animate=False,
     ).but(**options)
     return make_app(settings)
 

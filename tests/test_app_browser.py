@@ -124,11 +124,16 @@ def test_one_exchange_in_a_browser(tmp_path: Path) -> None:
             # Focus the terminal: a click on the scenario preview (right half), where a click changes nothing.
             box = canvas.bounding_box()
             page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.5)
+            # Each browser session asks who is practising: the server is shared, so it remembers no one.
+            page.keyboard.type("Ana Bērziņa")
+            page.keyboard.press("Enter")
+            time.sleep(0.5)
             # The first customer in the library, in practice mode.
             page.keyboard.press("Enter")
             records = wait_for(lambda: [r for r in transcript_records(tmp_path) if r.get("role") == "customer"],
                                30, "the customer's opening line in the transcript")
             header = transcript_records(tmp_path)[0]
+            assert header["trainee"] == "Ana Bērziņa"
             persona = LIBRARY.get(header["persona_id"])
             page.keyboard.type(GOOD[0])
             page.keyboard.press("Enter")
@@ -140,7 +145,8 @@ def test_one_exchange_in_a_browser(tmp_path: Path) -> None:
             page.screenshot(path=str(tmp_path / "browser.png"))
             browser.close()
         # The same call played by the core alone says the same thing.
-        core = new_session(persona, LIBRARY.paths[persona.id], RUBRIC, RUBRIC_PATH, ScriptedActor(persona, 0))
+        actor = ScriptedActor(persona, header["seed"])  # the seed the browser session drew
+        core = new_session(persona, LIBRARY.paths[persona.id], RUBRIC, RUBRIC_PATH, actor)
         opening = core.start()
         reply = [e for e in core.reply(GOOD[0]) if isinstance(e, CustomerTurn)][0]
         trainee = [r for r in transcript_records(tmp_path) if r.get("role") == "trainee"]
@@ -148,6 +154,7 @@ def test_one_exchange_in_a_browser(tmp_path: Path) -> None:
         customer = [r for r in transcript_records(tmp_path) if r.get("role") == "customer"]
         assert [c["text"] for c in customer] == [opening.text, reply.text]
         assert records[0]["text"] == reply.text
+        assert not (Path(os.environ["TRAINER_HOME"]) / "trainee.toml").exists()  # the name stayed with its session
         # No browser session's process was handed the server's secrets.
         for pid in descendants(server.pid):
             try:

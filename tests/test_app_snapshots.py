@@ -53,6 +53,12 @@ async def _help(pilot) -> None:
     await settle(pilot)
 
 
+async def _empty_name(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 @pytest.fixture
 def signing_key() -> None:
     from trainer.settings import home
@@ -64,6 +70,10 @@ def signing_key() -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_choose_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     assert snap_compare(app_for(tmp_path), terminal_size=size, run_before=settle)
+
+
+def test_trainee_question_refusing_an_empty_name(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(app_for(tmp_path, trainee=""), terminal_size=(80, 24), run_before=_empty_name)
 
 
 def test_choose_screen_light_theme(snap_compare, tmp_path: Path) -> None:

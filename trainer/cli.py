@@ -15,7 +15,9 @@ from trainer.vocabulary import SOURCE_TITLES, CustomerType, Difficulty, Fault, L
 
 
 def app_options(command):  # type: ignore[no-untyped-def]
-    """The options that choose who voices the customer in the app: `trainer`, `trainer serve`."""
+    """The options of the app (`trainer`, `trainer serve`): who practises, and who voices the customer."""
+    command = click.option("--trainee", help="Who is practising, recorded in every transcript (default: "
+                           "TRAINER_TRAINEE, else the name the app asked for and remembered).")(command)
     command = click.option("--base-url", help="OpenAI-compatible endpoint for --backend openai "
                            "(default: TRAINER_BASE_URL, OPENAI_BASE_URL).")(command)
     command = click.option("--model", help="Model for --backend openai (default: TRAINER_MODEL, config, "
@@ -32,7 +34,7 @@ def app_options(command):  # type: ignore[no-untyped-def]
 @click.version_option(__version__, prog_name="trainer")
 @app_options
 @click.pass_context
-def cli(ctx: click.Context, backend: str, model: str | None, base_url: str | None) -> None:
+def cli(ctx: click.Context, backend: str, model: str | None, base_url: str | None, trainee: str | None) -> None:
     """Practise difficult customer conversations against scripted or LLM-played personas.
 
     With no command, opens the app in the terminal; when input or output is
@@ -41,21 +43,25 @@ def cli(ctx: click.Context, backend: str, model: str | None, base_url: str | Non
     \b
     Examples:
       trainer
+      trainer --trainee "Ana Berzina"
       trainer --backend openai --base-url http://127.0.0.1:11434/v1 --model llama3.2
     """
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty():
-            open_app(backend, model, base_url)
+            open_app(backend, model, base_url, trainee)
         else:
             _welcome()
 
 
-def open_app(backend: str, model: str | None, base_url: str | None) -> None:
+def open_app(backend: str, model: str | None, base_url: str | None, trainee: str | None, shared: bool = False) -> None:
     from trainer.app import AppSettings, make_app
     from trainer.settings import UserError
 
     try:
-        settings = AppSettings.load(backend=backend, model=model, base_url=base_url)  # type: ignore[arg-type]
+        settings = AppSettings.load(
+            backend=backend, model=model, base_url=base_url, trainee=trainee,  # type: ignore[arg-type]
+            remember_trainee=not shared,
+        )
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
     make_app(settings).run()
@@ -63,9 +69,11 @@ def open_app(backend: str, model: str | None, base_url: str | None) -> None:
 
 @click.command()
 @app_options
-def app_command(backend: str, model: str | None, base_url: str | None) -> None:
+@click.option("--shared", is_flag=True, hidden=True,
+              help="One of many sessions on one server (`trainer serve`): ask for the name, remember none.")
+def app_command(backend: str, model: str | None, base_url: str | None, trainee: str | None, shared: bool) -> None:
     """Open the app whatever stdout is (`python -m trainer.app`; `trainer serve` runs it for each browser)."""
-    open_app(backend, model, base_url)
+    open_app(backend, model, base_url, trainee, shared)
 
 
 @cli.command()
@@ -73,10 +81,12 @@ def app_command(backend: str, model: str | None, base_url: str | None) -> None:
               help="Address to listen on; 0.0.0.0 lets other machines connect.")
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
 @app_options
-def serve(host: str, port: int, backend: str, model: str | None, base_url: str | None) -> None:
+def serve(host: str, port: int, backend: str, model: str | None, base_url: str | None, trainee: str | None) -> None:
     """Serve the app to web browsers (textual-serve), so a classroom needs no terminals.
 
-    Each browser tab gets its own app process. Secrets in the environment
+    Each browser tab gets its own app process, which asks for the trainee's
+    name (and remembers none: many trainees share the server) unless --trainee
+    or TRAINER_TRAINEE gives one. Secrets in the environment
     never reach it: of the server's environment it gets only PATH, HOME, USER,
     the locale (LANG, LC_*), TERM, TZ, TMPDIR, Python's own variables and the
     TRAINER_* paths and model settings; with --backend openai, also the key
@@ -89,9 +99,11 @@ def serve(host: str, port: int, backend: str, model: str | None, base_url: str |
     """
     from trainer.app.serve import serve_app
     from trainer.settings import UserError
+    from trainer.trainee import clean_name
 
     try:
-        serve_app(host, port, backend=backend, model=model, base_url=base_url)
+        serve_app(host, port, backend=backend, model=model, base_url=base_url,
+                  trainee=clean_name(trainee) if trainee else None)
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -39,6 +39,18 @@ class TrainerApp(App[None]):
         # One scorer for the app's lifetime: each language's detectors load once.
         self.scorer = Scorer(rubric) if rubric is not None else None
 
+    def adopt_trainee(self, name: str) -> None:
+        """From now on calls are recorded under this name; remembered for the next start unless on a shared server."""
+        self.settings = self.settings.but(trainee=name)
+        if not self.settings.remember_trainee:
+            return
+        from trainer.trainee import remember_name
+
+        try:
+            remember_name(name)
+        except OSError as exc:
+            self.notify(f"{exc}", title="The name will be asked again next time", severity="warning", markup=False)
+
     def show_choose(self) -> None:
         """Back to the choice of customer, whatever lies between."""
         while len(self.screen_stack) > 2 and not isinstance(self.screen, ChooseScreen):

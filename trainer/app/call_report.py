@@ -23,6 +23,7 @@ class CallReport:
     mode: str
     outcome: str  # resolved, left, …, or "unfinished" for a transcript with no closing record
     transcript: Path | None
+    trainee: str = ""  # "" for a transcript recorded without a name
 
     @property
     def score(self) -> SessionScore:
@@ -50,7 +51,7 @@ def report_from_session(session: Session, result: SessionScore, library: Library
     return CallReport(
         build_debrief(result, library, session.moods), session.persona.id, session.persona, session.mode,
         session.outcome.value if session.outcome else "unfinished",
-        session.writer.path if session.writer else None,
+        session.writer.path if session.writer else None, session.trainee,
     )
 
 
@@ -65,4 +66,5 @@ def report_from_transcript(path: Path, library: Library, scorer: Scorer) -> Call
     return CallReport(
         build_debrief(scorer.score(dialog), library, mood), persona_id, library.get(persona_id),
         str(header.get("mode", "practice")), str(end.get("outcome")) if end else "unfinished", path,
+        str(header.get("trainee") or ""),
     )

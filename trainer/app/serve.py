@@ -24,17 +24,20 @@ def public_environment(env: Mapping[str, str], keep: Mapping[str, str] | None = 
     return public
 
 
-def app_command_line(backend: str, model: str | None, base_url: str | None) -> str:
-    args = [sys.executable, "-m", "trainer.app", "--backend", backend]
+def app_command_line(backend: str, model: str | None, base_url: str | None, trainee: str | None = None) -> str:
+    """Each browser session's app: many trainees share this server, so none is remembered (`--shared`)."""
+    args = [sys.executable, "-m", "trainer.app", "--shared", "--backend", backend]
     if model:
         args += ["--model", model]
     if base_url:
         args += ["--base-url", base_url]
+    if trainee:
+        args += ["--trainee", trainee]
     return shlex.join(args)
 
 
 def serve_app(host: str, port: int, backend: str = "scripted", model: str | None = None,
-              base_url: str | None = None) -> None:
+              base_url: str | None = None, trainee: str | None = None) -> None:
     """Run the web server until interrupted; raises UserError when the model backend is not configured."""
     keep: dict[str, str] = {}
     if backend == "openai":
@@ -51,4 +54,4 @@ def serve_app(host: str, port: int, backend: str = "scripted", model: str | None
 
     from textual_serve.server import Server
 
-    Server(app_command_line(backend, model, base_url), host=host, port=port, title="trainer").serve()
+    Server(app_command_line(backend, model, base_url, trainee), host=host, port=port, title="trainer").serve()

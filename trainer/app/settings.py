@@ -8,6 +8,7 @@ from typing import Literal
 
 from trainer import locations
 from trainer.settings import Resolved, resolve_llm
+from trainer.trainee import resolve_trainee
 
 Backend = Literal["scripted", "openai"]
 Theme = Literal["dark", "light"]
@@ -21,22 +22,28 @@ class AppSettings:
     backend: Backend = "scripted"
     llm: Resolved | None = None  # set when backend is "openai"
     seed: int | None = None  # practice only (None: a fresh seed each call); exams always draw a fresh one
-    trainee: str = ""
+    trainee: str = ""  # "" until known: the app asks before the first call
+    remember_trainee: bool = True  # off under `trainer serve`, where many trainees share one config folder
     theme: Theme = "dark"
     animate: bool = True  # tests and snapshots turn off cursor blink and animations
 
     @classmethod
     def load(
-        cls, backend: Backend = "scripted", model: str | None = None, base_url: str | None = None, **options: object
+        cls, backend: Backend = "scripted", model: str | None = None, base_url: str | None = None,
+        trainee: str | None = None, remember_trainee: bool = True, **options: object,
     ) -> AppSettings:
-        """Paths from TRAINER_* (see locations), model settings from flags > environment > config file.
+        """Paths from TRAINER_* (see locations), model settings from flags > environment > config file,
+        the trainee from --trainee > TRAINER_TRAINEE > the remembered name.
 
-        Raises trainer.settings.UserError when the model backend is asked for but not configured.
+        Raises trainer.settings.UserError when the model backend is asked for but not configured,
+        or the trainee's name given cannot be a name.
         """
         llm = resolve_llm(base_url=base_url, model=model) if backend == "openai" else None
         return cls(
             personas=locations.personas_dir(), rubric=locations.default_rubric(),
-            transcripts=locations.transcripts_dir(), backend=backend, llm=llm, **options,  # type: ignore[arg-type]
+            transcripts=locations.transcripts_dir(), backend=backend, llm=llm,
+            trainee=resolve_trainee(trainee, remember_trainee), remember_trainee=remember_trainee,
+            **options,  # type: ignore[arg-type]
         )
 
     def but(self, **changes: object) -> AppSettings:

@@ -29,6 +29,7 @@ class ChooseScreen(Screen[None]):
         Binding("enter", "start", "Start call"),
         Binding("m", "toggle_mode", "Practice/exam"),
         Binding("h", "history", "History"),
+        Binding("t", "change_trainee", "Trainee"),
         Binding("f2", "app.toggle_theme", "Theme"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -51,6 +52,9 @@ class ChooseScreen(Screen[None]):
         personas = self.query_one("#personas", OptionList)
         personas.border_title = "Customers"
         self.query_one("#preview").border_title = "Scenario"
+        self._show_trainee()
+        if not self.app.settings.trainee:  # type: ignore[attr-defined]
+            self.action_change_trainee()
         if self.app.library is None:  # type: ignore[attr-defined]
             # Not `loading`: a loading widget cannot hold the focus, and the list should have it from the start.
             personas.add_option(Option(Content.styled("Loading the persona library…", "$text-muted"), disabled=True))
@@ -130,6 +134,9 @@ class ChooseScreen(Screen[None]):
         self.query_one("#mode-help", Static).update(MODE_HELP[self.mode])
 
     def action_start(self) -> None:
+        if not self.app.settings.trainee:  # type: ignore[attr-defined]
+            self.action_change_trainee()
+            return
         persona = self.highlighted
         if persona is None:
             self.notify("No customer matches the filters.", severity="warning")
@@ -144,6 +151,21 @@ class ChooseScreen(Screen[None]):
     def action_toggle_mode(self) -> None:
         target = "#mode-practice" if self.mode == "exam" else "#mode-exam"
         self.query_one(target, RadioButton).value = True
+
+    def action_change_trainee(self) -> None:
+        from trainer.app.screens.trainee import TraineeScreen
+
+        self.app.push_screen(TraineeScreen(self.app.settings.trainee), self._trainee_chosen)  # type: ignore[attr-defined]
+
+    def _trainee_chosen(self, name: str | None) -> None:
+        if name:
+            self.app.adopt_trainee(name)  # type: ignore[attr-defined]
+        self._show_trainee()
+
+    def _show_trainee(self) -> None:
+        name = self.app.settings.trainee  # type: ignore[attr-defined]
+        # The header's subtitle is plain text (Content), never markup; names hold no control characters.
+        self.sub_title = f"practising: {name}" if name else None  # None: the app's own subtitle
 
     def action_history(self) -> None:
         from trainer.app.screens.history import HistoryScreen

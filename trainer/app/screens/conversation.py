@@ -52,7 +52,8 @@ class ConversationScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="call-bar"):
-            yield Static(plain(f"{self.persona.name} · {self.mode}"), id="call-title")
+            trainee = self.app.settings.trainee  # type: ignore[attr-defined]
+            yield Static(plain(f"{self.persona.name} · {self.mode} · {trainee}"), id="call-title")
             yield MoodMeter(id="mood")
         yield VerticalScroll(id="chat")
         yield HintPanel(id="hint")

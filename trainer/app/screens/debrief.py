@@ -40,6 +40,7 @@ class DebriefScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="debrief"):
             yield Static(plain(report.title), id="debrief-title")
+            yield Static(plain(f"Trainee: {report.trainee or '(no name)'}", "$text-muted"), id="debrief-trainee")
             verdict = "passed" if score.passed else "not passed"
             yield Static(Content.assemble(
                 (f"{score.score:.1f} / 100 · {verdict}", "bold $text-success" if score.passed else "bold $text-error"),
