@@ -274,9 +274,17 @@ def test_agent_voice_is_caught_too(fake_openai):
     assert [e for e in events if isinstance(e, Piece)][-1].text == " Nine."
 
 
-
 def persona_speaking(language: str) -> Persona:
     return next(p for p in LIBRARY.personas.values() if p.language.value == language)
+
+
+def first_reply_when_the_model_says(server, language: str, line: str) -> list:
+    """The events of the first customer reply in a call in `language` whose model always answers `line`."""
+    persona = persona_speaking(language)
+    server.default = Behaviour(reply=line)
+    session = session_for(persona, llm_actor(persona, server))
+    session.start()
+    return events_of(session, "Hallo?")
 
 
 @pytest.mark.parametrize("language, line", [
@@ -286,11 +294,7 @@ def persona_speaking(language: str) -> Persona:
     ("en", "I'm an aide at a care home, I need that boiler."),
 ])
 def test_a_customer_line_that_merely_contains_an_ai_phrase_is_kept(fake_openai, language, line):
-    persona = persona_speaking(language)
-    fake_openai.default = Behaviour(reply=line)
-    session = session_for(persona, llm_actor(persona, fake_openai))
-    session.start()
-    events = events_of(session, "Hallo?")
+    events = first_reply_when_the_model_says(fake_openai, language, line)
     assert not any(isinstance(e, Restart) for e in events)
     assert events[-1].text == line
 
@@ -307,11 +311,7 @@ def test_a_customer_line_that_merely_contains_an_ai_phrase_is_kept(fake_openai, 
     ("nl", "Waarmee kan ik u helpen?"),
 ])
 def test_a_model_talking_as_an_ai_or_the_agent_is_replaced(fake_openai, language, line):
-    persona = persona_speaking(language)
-    fake_openai.default = Behaviour(reply=line)
-    session = session_for(persona, llm_actor(persona, fake_openai))
-    session.start()
-    events = events_of(session, "Hallo?")
+    events = first_reply_when_the_model_says(fake_openai, language, line)
     assert sum(isinstance(e, Restart) for e in events) == 2
     assert events[-1].text != line
 
