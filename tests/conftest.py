@@ -82,3 +82,19 @@ def _frozen_seed(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def real_fresh_seed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("trainer.session.fresh_seed", REAL_FRESH_SEED)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Where a records test's transcripts go."""
+    return tmp_path / "transcripts"
+
+
+@pytest.fixture
+def key(run_cli) -> str:  # type: ignore[no-untyped-def]
+    """This trainer's signing key, created with `trainer keys init`; returns its id."""
+    import re
+
+    result = run_cli("keys", "init")
+    assert result.exit_code == 0, result.stderr
+    return re.search(r"ed25519:[0-9a-f]{16}", result.stdout).group(0)  # type: ignore[union-attr]

@@ -6,7 +6,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 
 from tests.transcripts import ANA, MILD, good_replies, lines, play_call, rechain, records, write_lines
 from trainer.chain import link, record_hash
@@ -14,18 +13,6 @@ from trainer.settings import home
 from trainer.signing import load_signer
 
 PERSONA = "aggressive-broadband-outage"
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    return tmp_path / "transcripts"
-
-
-@pytest.fixture
-def key(run_cli) -> str:
-    result = run_cli("keys", "init")
-    assert result.exit_code == 0, result.stderr
-    return re.search(r"ed25519:[0-9a-f]{16}", result.stdout).group(0)
 
 
 def env(folder: Path) -> dict[str, str]:

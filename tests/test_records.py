@@ -23,11 +23,6 @@ FIRST = MILD[0]
 VOLATILE = ("time", "started", "session_id", "prev", "n")  # what differs between two plays of the same call
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    return tmp_path / "transcripts"
-
-
 def comparable(path: Path) -> list[dict]:
     return [{k: v for k, v in r.items() if k not in VOLATILE} for r in records(path)]
 

@@ -18,19 +18,6 @@ PERSONA = "aggressive-broadband-outage"
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    return tmp_path / "transcripts"
-
-
-@pytest.fixture
-def key(run_cli) -> str:
-    """This trainer's signing key, created with `trainer keys init`; returns its id."""
-    result = run_cli("keys", "init")
-    assert result.exit_code == 0, result.stderr
-    return re.search(r"ed25519:[0-9a-f]{16}", result.stdout).group(0)
-
-
-@pytest.fixture
 def exam(run_cli, folder, key) -> Path:
     """A signed exam of 19 lines: the header, four customer and three trainee turns and the end, each followed
     by its seal, then the signature."""
