@@ -17,10 +17,10 @@ from trainer.app.widgets.chat_message import ChatMessage
 from trainer.app.widgets.hint_panel import HintPanel
 from trainer.app.widgets.mood_meter import MoodMeter
 from trainer.app.widgets.reply_input import ReplyInput
+from trainer.handover import handover_line
 from trainer.persona import Persona
 from trainer.session import CustomerTurn, Session
 
-SUPERVISOR = "I'll bring my supervisor in now."  # when the rubric has no example in the call's language
 
 
 class ConversationScreen(Screen[None]):
@@ -202,8 +202,7 @@ class ConversationScreen(Screen[None]):
     def action_supervisor(self) -> None:
         if self._busy() or self.session is None or self.session.finished:
             return
-        escalate = next((c for c in self.session.rubric.criteria if c.id == "escalate_when_asked"), None)
-        self._send((escalate.example_in(self.persona.language) if escalate else "") or SUPERVISOR)
+        self._send(handover_line(self.persona.language))
 
     def action_stop(self) -> None:
         if self.replying and self.session is not None:
