@@ -351,7 +351,8 @@ def score(
 @click.option("--seed", type=int, help="Practice only: the same seed, persona and replies give the same call "
               "(default: a fresh seed each call; an exam always draws a fresh one).")
 @click.option("--mode", type=click.Choice(["practice", "exam"]), default="practice", show_default=True)
-@click.option("--trainee", default="", help="Trainee name or id, recorded in the transcript.")
+@click.option("--trainee", default="", envvar="TRAINER_TRAINEE",
+              help="Trainee name or id, recorded in the transcript (default: TRAINER_TRAINEE).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object when the call ends.")
 @click.option("--model", help="Model for --backend openai (default: TRAINER_MODEL, config, gpt-4o-mini).")
 @click.option("--base-url", help="OpenAI-compatible endpoint (default: TRAINER_BASE_URL, OPENAI_BASE_URL).")
@@ -451,7 +452,7 @@ def converse(session, library, replies, as_json: bool) -> None:  # type: ignore[
         return
     click.echo(f"\nThe call ended: {session.outcome.value if session.outcome else 'unfinished'}. Transcript: {transcript}\n")
     report = build_debrief(result, library, session.moods)
-    click.echo(render_file("debrief.md.j2", file=str(transcript), d=report))
+    click.echo(render_file("debrief.md.j2", file=str(transcript), d=report, trainee=session.trainee))
 
 
 def show_reply(name: str, events, say) -> None:  # type: ignore[no-untyped-def]
@@ -504,11 +505,11 @@ def debrief(file: Path, rubric_path: Path | None, fmt: str, output: Path | None)
     report = build_debrief(session, load_library(locations.personas_dir()), mood)
     if fmt == "html":
         text = render_file(
-            "debrief.html.j2", html=True, file=str(file), d=report,
+            "debrief.html.j2", html=True, file=str(file), d=report, trainee=dialog.trainee,
             mood_svg=mood_chart(report.mood), criteria_svg=criteria_chart(session.criteria),
         )
     else:
-        text = render_file("debrief.md.j2", file=str(file), d=report)
+        text = render_file("debrief.md.j2", file=str(file), d=report, trainee=dialog.trainee)
     if output is None:
         click.echo(text)
         return

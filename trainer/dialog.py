@@ -36,6 +36,7 @@ class Dialog(BaseModel):
     company_at_fault: bool = False
     fault: Fault | None = Field(None, description="Optional; 'customer' makes customer_at_fault criteria apply.")
     turns: Annotated[list[Turn], Field(min_length=1)]
+    trainee: str = Field("", description="Who took the call, where the transcript names them.")
 
     @property
     def customer_at_fault(self) -> bool:
@@ -68,7 +69,7 @@ def dialog_from_records(path: Path, records: list[dict]) -> Dialog:
         {k: r[k] for k in kept.get(str(r.get("role")), ("role", "text")) if r.get(k) is not None}
         for r in records if r.get("type") == "turn"
     ]
-    data = {"language": header.get("language"), "fault": header.get("fault"),
+    data = {"language": header.get("language"), "fault": header.get("fault"), "trainee": header.get("trainee") or "",
             "company_at_fault": header.get("fault") == "company", "turns": turns}
     try:
         return Dialog.model_validate(data)

@@ -41,7 +41,7 @@ class CallReport:
         d = self.debrief
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(render_file(
-            "debrief.html.j2", html=True, file=str(self.transcript or target), d=d,
+            "debrief.html.j2", html=True, file=str(self.transcript or target), d=d, trainee=self.trainee,
             mood_svg=mood_chart(d.mood), criteria_svg=criteria_chart(d.session.criteria),
         ), encoding="utf-8")
         return target
