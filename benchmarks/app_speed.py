@@ -33,11 +33,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from trainer import locations  # noqa: E402
-from trainer.actors import ScriptedActor  # noqa: E402
-from trainer.library import load_library  # noqa: E402
-from trainer.loader import load_rubric  # noqa: E402
-from trainer.session import CustomerTurn, new_session  # noqa: E402
+from trainer.config import locations  # noqa: E402
+from trainer.engine.actors import ScriptedActor  # noqa: E402
+from trainer.content.library import load_library  # noqa: E402
+from trainer.content.loader import load_rubric  # noqa: E402
+from trainer.engine.session import CustomerTurn, new_session  # noqa: E402
 
 REPLY = "I'm so sorry about this. When did it start?"
 ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][0-9A-Za-z]|.)")

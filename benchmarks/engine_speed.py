@@ -21,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from trainer.actors import LLMActor, Piece, ScriptedActor  # noqa: E402
-from trainer.library import load_library  # noqa: E402
-from trainer.loader import load_rubric  # noqa: E402
-from trainer.scorer import Scorer  # noqa: E402
-from trainer.session import Session  # noqa: E402
+from trainer.engine.actors import LLMActor, Piece, ScriptedActor  # noqa: E402
+from trainer.content.library import load_library  # noqa: E402
+from trainer.content.loader import load_rubric  # noqa: E402
+from trainer.scoring.scorer import Scorer  # noqa: E402
+from trainer.engine.session import Session  # noqa: E402
 
 REPLIES = {
     "en": ["I understand how frustrating this is. When did it start?", "No, that's impossible.",
@@ -76,7 +76,7 @@ def model(requests: int) -> None:
         print("local model: skipped (install the llama extra: pip install -e '.[llama]')")
         return
     from trainer.llm import LLM
-    from trainer.settings import resolve_llm
+    from trainer.config.settings import resolve_llm
 
     library = load_library(ROOT / "personas")
     persona = library.personas["aggressive-broadband-outage"]

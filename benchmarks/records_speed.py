@@ -26,14 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from trainer.actors import ScriptedActor  # noqa: E402
-from trainer.chain import link  # noqa: E402
-from trainer.library import load_library  # noqa: E402
-from trainer.loader import load_rubric  # noqa: E402
-from trainer.scorer import Scorer  # noqa: E402
-from trainer.session import CustomerTurn, new_session  # noqa: E402
-from trainer.signing import init_keys  # noqa: E402
-from trainer.store import read_records  # noqa: E402
+from trainer.engine.actors import ScriptedActor  # noqa: E402
+from trainer.records.chain import link  # noqa: E402
+from trainer.content.library import load_library  # noqa: E402
+from trainer.content.loader import load_rubric  # noqa: E402
+from trainer.scoring.scorer import Scorer  # noqa: E402
+from trainer.engine.session import CustomerTurn, new_session  # noqa: E402
+from trainer.records.signing import init_keys  # noqa: E402
+from trainer.records.store import read_records  # noqa: E402
 
 TARGET = 10.0
 TRAINEES = 250
@@ -79,7 +79,7 @@ def play_seeds(folder: Path) -> list[Path]:
 
 
 def generate(seeds: list[Path], folder: Path, count: int, home: Path) -> None:
-    from trainer.signing import load_signer
+    from trainer.records.signing import load_signer
 
     signer = load_signer(home)
     base = datetime(2026, 9, 1, 8, 0, tzinfo=timezone.utc)
@@ -96,7 +96,7 @@ def generate(seeds: list[Path], folder: Path, count: int, home: Path) -> None:
             lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
             previous = record
         if any(r["type"] == "signature" for r in records):
-            from trainer.chain import record_hash
+            from trainer.records.chain import record_hash
 
             signature = link(signer.signature_record(session_id, len(body), record_hash(previous)), previous, len(body))
             lines.append(json.dumps(signature, ensure_ascii=False, separators=(",", ":")))

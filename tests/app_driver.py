@@ -14,8 +14,8 @@ from trainer.app import AppSettings, make_app
 from trainer.app.app import TrainerApp
 from trainer.app.widgets.chat_message import ChatMessage
 from trainer.app.widgets.reply_input import ReplyInput
-from trainer.library import load_library
-from trainer.loader import load_rubric
+from trainer.content.library import load_library
+from trainer.content.loader import load_rubric
 
 LIBRARY = load_library(PROJECT / "personas")
 RUBRIC_PATH = PROJECT / "rubrics" / "default.yaml"

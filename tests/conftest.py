@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from trainer.cli import cli
-from trainer.session import fresh_seed as REAL_FRESH_SEED  # kept before any test patches it
+from trainer.engine.session import fresh_seed as REAL_FRESH_SEED  # kept before any test patches it
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).parent.parent
@@ -76,12 +76,12 @@ def _frozen_seed(monkeypatch: pytest.MonkeyPatch) -> None:
 
     Tests of the drawing itself use `real_fresh_seed`.
     """
-    monkeypatch.setattr("trainer.session.fresh_seed", lambda: 0)
+    monkeypatch.setattr("trainer.engine.session.fresh_seed", lambda: 0)
 
 
 @pytest.fixture
 def real_fresh_seed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("trainer.session.fresh_seed", REAL_FRESH_SEED)
+    monkeypatch.setattr("trainer.engine.session.fresh_seed", REAL_FRESH_SEED)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from tests.conftest import FIXTURES
 from tests.openai_server import Behaviour
 from tests.transcripts import rechain, write_lines
 from tests.transcripts import records as transcript_records
-from trainer.actors import ScriptedActor
+from trainer.engine.actors import ScriptedActor
 from trainer.app.past_sessions import list_sessions
 from trainer.app.screens.choose import ChooseScreen
 from trainer.app.screens.conversation import ConversationScreen
@@ -26,10 +26,10 @@ from trainer.app.widgets.hint_panel import HintPanel
 from trainer.app.widgets.mood_meter import MoodMeter
 from trainer.app.widgets.reply_input import ReplyInput
 from trainer.app.widgets.turn_marks import TurnMarks
-from trainer.coaching import next_hint, turn_marks
-from trainer.session import CustomerTurn, new_session
-from trainer.settings import resolve_llm
-from trainer.stoppable import INTERRUPTED
+from trainer.scoring.coaching import next_hint, turn_marks
+from trainer.engine.session import CustomerTurn, new_session
+from trainer.config.settings import resolve_llm
+from trainer.engine.stoppable import INTERRUPTED
 
 pytestmark = pytest.mark.anyio
 
@@ -131,8 +131,8 @@ async def test_practice_call_from_choice_to_debrief(tmp_path: Path) -> None:
 
 
 async def test_exam_call_shows_no_feedback_until_the_debrief(tmp_path: Path) -> None:
-    from trainer.settings import home
-    from trainer.signing import init_keys
+    from trainer.config.settings import home
+    from trainer.records.signing import init_keys
 
     init_keys(home())  # exams are signed
     core = same_call("exam")

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from tests.app_driver import GOOD, LIBRARY, RUBRIC, RUBRIC_PATH
-from trainer.actors import ScriptedActor
+from trainer.engine.actors import ScriptedActor
 from trainer.app.serve import public_environment
-from trainer.session import CustomerTurn, new_session
+from trainer.engine.session import CustomerTurn, new_session
 
 CHROMIUM = Path("/usr/bin/chromium")
 SECRET = "sk-test-not-for-the-browser"

@@ -61,8 +61,8 @@ async def _empty_name(pilot) -> None:
 
 @pytest.fixture
 def signing_key() -> None:
-    from trainer.settings import home
-    from trainer.signing import init_keys
+    from trainer.config.settings import home
+    from trainer.records.signing import init_keys
 
     init_keys(home())
 

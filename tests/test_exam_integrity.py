@@ -8,9 +8,9 @@ from pathlib import Path
 
 
 from tests.transcripts import ANA, MILD, good_replies, lines, play_call, rechain, records, write_lines
-from trainer.chain import link, record_hash
-from trainer.settings import home
-from trainer.signing import load_signer
+from trainer.records.chain import link, record_hash
+from trainer.config.settings import home
+from trainer.records.signing import load_signer
 
 PERSONA = "aggressive-broadband-outage"
 

@@ -7,7 +7,19 @@ import sys
 
 from tests.conftest import PROJECT
 
-CORE = sorted(p.stem for p in (PROJECT / "trainer").glob("*.py") if p.stem not in ("__main__",))
+FRONT_ENDS = ("cli", "app")  # the shells over the core; everything else is core
+CORE = sorted(
+    ".".join(p.relative_to(PROJECT / "trainer").with_suffix("").parts).removesuffix(".__init__")
+    for p in (PROJECT / "trainer").rglob("*.py")
+    if p.relative_to(PROJECT / "trainer").parts[0] not in FRONT_ENDS and p.stem != "__main__"
+)
+
+
+def test_the_core_list_walks_every_layer():
+    """A move into a new sub-package must not make this check silently look at less."""
+    for package in ("config", "content", "scoring", "records", "engine"):
+        assert any(m.startswith(package + ".") for m in CORE), package
+    assert len(CORE) >= 40
 
 
 def loaded_after_importing(modules: list[str]) -> set[str]:

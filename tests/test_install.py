@@ -16,7 +16,7 @@ import setuptools
 from packaging.version import Version
 
 from tests.conftest import PROJECT
-from trainer.library import load_library
+from trainer.content.library import load_library
 
 SOURCES = ["pyproject.toml", "README.md", "trainer", "personas", "rubrics"]
 LIMIT = 60  # seconds for any one step; the whole test takes a few

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from tests.conftest import FIXTURES, PROJECT
-from trainer.vocabulary import CustomerType, Fault, Language
+from trainer.content.vocabulary import CustomerType, Fault, Language
 
 
 def listed(run_cli) -> list[dict]:

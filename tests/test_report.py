@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import FIXTURES, PROJECT
 from tests.transcripts import ANA, MILD, POOR, cut_off, good_replies, lines, play_call, records, write_lines
-from trainer.cli_records import PROGRESS_FROM
+from trainer.cli.output import PROGRESS_FROM
 
 AGGRESSIVE = "aggressive-broadband-outage"
 SILENT = "silent-coffee-subscription"

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from tests.conftest import FIXTURES
-from trainer.detectors import detectors_for
-from trainer.vocabulary import Language, Signal
+from trainer.scoring.detectors import detectors_for
+from trainer.content.vocabulary import Language, Signal
 
 CASE_FILES = sorted((FIXTURES / "signals").glob("*.yaml"))
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import FIXTURES, PROJECT
 from tests.transcripts import ANA, MILD, POOR, cut_off, good_replies, lines, play_call, rechain, records, write_lines
-from trainer.settings import home
+from trainer.config.settings import home
 
 PERSONA = "aggressive-broadband-outage"
 
@@ -167,7 +167,7 @@ def test_verify_a_cut_off_file(run_cli, exam):
 
 def resealed(recs: list[dict], signer) -> list[dict]:  # type: ignore[no-untyped-def]
     """The records sealed and signed again with `signer`'s key, as a forger with a key of their own would."""
-    from trainer.chain import link
+    from trainer.records.chain import link
 
     out: list[dict] = []
     session_id = recs[0]["session_id"]
@@ -180,7 +180,7 @@ def resealed(recs: list[dict], signer) -> list[dict]:  # type: ignore[no-untyped
 
 def test_re_signed_with_an_unknown_key(run_cli, exam, tmp_path):
     """Someone edits a score, re-chains the records, and seals and signs them with a key of their own."""
-    from trainer.signing import init_keys
+    from trainer.records.signing import init_keys
 
     forger = init_keys(tmp_path / "forger")
     recs = records(exam)
@@ -198,7 +198,7 @@ def _end(recs: list[dict]) -> dict:
 
 
 def _hash(record: dict) -> str:
-    from trainer.chain import record_hash
+    from trainer.records.chain import record_hash
 
     return record_hash(record)
 
@@ -358,7 +358,7 @@ def test_a_requirement_must_narrow_the_customers(run_cli, variant):
 
 
 def test_shipped_rubric_has_the_certification_track():
-    from trainer.loader import load_rubric
+    from trainer.content.loader import load_rubric
 
     track = load_rubric(PROJECT / "rubrics" / "default.yaml").certification
     assert track is not None and track.mode == "exam" and track.signed

@@ -18,8 +18,8 @@ from trainer.app.screens.conversation import ConversationScreen
 from trainer.app.screens.debrief import DebriefScreen
 from trainer.app.screens.trainee import TraineeScreen
 from trainer.app.serve import app_command_line
-from trainer.settings import UserError, home
-from trainer.trainee import FILE, clean_name, remember_name, remembered_name, resolve_trainee
+from trainer.config.settings import UserError, home
+from trainer.config.trainee import FILE, clean_name, remember_name, remembered_name, resolve_trainee
 
 MARKUP_NAME = "[bold]Ana[/] Bērziņa"
 

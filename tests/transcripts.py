@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from trainer.chain import record_hash
+from trainer.records.chain import record_hash
 
 ANA = "Ana Berzina"
 # Three replies the aggressive customer sits through: ten lines in an exam, signature included.

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from trainer.settings import Resolved
+from trainer.errors import UserError
+from trainer.config.settings import Resolved
 
 
-class LLMError(Exception):
+class LLMError(UserError):
     """A model call failed after its retries; the message says why in one line."""
 
 

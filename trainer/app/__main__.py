@@ -1,5 +1,33 @@
-"""`python -m trainer.app`: open the app whatever stdout is; `trainer serve` runs it this way for each browser."""
+"""`python -m trainer.app`: open the app whatever stdout is; `trainer serve` runs it this way for each browser.
 
-from trainer.cli import app_command
+It parses its few options itself, so a browser tab never loads the command line.
+"""
 
-app_command(prog_name="trainer")
+from __future__ import annotations
+
+import argparse
+import sys
+
+from trainer.app import AppSettings, make_app
+from trainer.errors import UserError
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m trainer.app", description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=["scripted", "openai"], default="scripted")
+    parser.add_argument("--model")
+    parser.add_argument("--base-url")
+    parser.add_argument("--trainee")
+    parser.add_argument("--shared", action="store_true",
+                        help="one of many sessions on one server: ask for the name, remember none")
+    args = parser.parse_args(argv)
+    try:
+        settings = AppSettings.load(backend=args.backend, model=args.model, base_url=args.base_url,
+                                    trainee=args.trainee, remember_trainee=not args.shared)
+    except UserError as exc:
+        sys.exit(f"Error: {exc}")
+    make_app(settings).run()
+
+
+if __name__ == "__main__":
+    main()

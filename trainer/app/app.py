@@ -7,9 +7,9 @@ from textual.binding import Binding
 
 from trainer.app.screens.choose import ChooseScreen
 from trainer.app.settings import AppSettings
-from trainer.library import Library
-from trainer.rubric import Rubric
-from trainer.scorer import Scorer
+from trainer.content.library import Library
+from trainer.content.rubric import Rubric
+from trainer.scoring.scorer import Scorer
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
@@ -44,7 +44,7 @@ class TrainerApp(App[None]):
         self.settings = self.settings.but(trainee=name)
         if not self.settings.remember_trainee:
             return
-        from trainer.trainee import remember_name
+        from trainer.config.trainee import remember_name
 
         try:
             remember_name(name)

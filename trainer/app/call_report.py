@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainer.debrief import Debrief, build_debrief, criteria_chart, mood_chart
-from trainer.dialog import dialog_from_transcript
-from trainer.library import Library
-from trainer.persona import Persona
-from trainer.scorer import Scorer, SessionScore
-from trainer.session import Session
-from trainer.store import read_records
-from trainer.templates import render_file
+from trainer.scoring.debrief import Debrief, build_debrief, criteria_chart, mood_chart
+from trainer.records.store import dialog_from_transcript
+from trainer.content.library import Library
+from trainer.content.persona import Persona
+from trainer.scoring.scorer import Scorer, SessionScore
+from trainer.engine.session import Session
+from trainer.records.store import read_records
+from trainer.content.templates import render_file
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainer.history import SUFFIX, Skipped, read_each, summarise, transcript_files
+from trainer.records.history import SUFFIX, Skipped, read_each, summarise, transcript_files
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class PastSession:
 
 
 def list_sessions(folder: Path) -> list[PastSession]:
-    """Every transcript in `folder`, newest first, read and checked by trainer.history."""
+    """Every transcript in `folder`, newest first, read and checked by trainer.records.history."""
     if not folder.is_dir():
         return []
     files, skipped = transcript_files([folder])

@@ -41,7 +41,7 @@ def serve_app(host: str, port: int, backend: str = "scripted", model: str | None
     """Run the web server until interrupted; raises UserError when the model backend is not configured."""
     keep: dict[str, str] = {}
     if backend == "openai":
-        from trainer.settings import resolve_llm
+        from trainer.config.settings import resolve_llm
 
         # Resolve here, once, so a misconfiguration fails now and the browser sessions get exactly these.
         resolved = resolve_llm(base_url=base_url, model=model)

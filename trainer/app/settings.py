@@ -6,9 +6,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from trainer import locations
-from trainer.settings import Resolved, resolve_llm
-from trainer.trainee import resolve_trainee
+from trainer.config import locations
+from trainer.config.settings import Resolved, resolve_llm
+from trainer.config.trainee import resolve_trainee
 
 Backend = Literal["scripted", "openai"]
 Theme = Literal["dark", "light"]
@@ -35,7 +35,7 @@ class AppSettings:
         """Paths from TRAINER_* (see locations), model settings from flags > environment > config file,
         the trainee from --trainee > TRAINER_TRAINEE > the remembered name.
 
-        Raises trainer.settings.UserError when the model backend is asked for but not configured,
+        Raises trainer.config.settings.UserError when the model backend is asked for but not configured,
         or the trainee's name given cannot be a name.
         """
         llm = resolve_llm(base_url=base_url, model=model) if backend == "openai" else None

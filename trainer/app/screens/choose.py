@@ -15,7 +15,7 @@ from textual.worker import Worker, WorkerState
 from trainer.app.messages import LibraryLoaded
 from trainer.app.widgets.persona_filters import PersonaFilters
 from trainer.app.widgets.persona_preview import PersonaPreview, visible_line
-from trainer.persona import Persona
+from trainer.content.persona import Persona
 
 MODE_HELP = {
     "practice": "feedback on every reply",
@@ -64,8 +64,8 @@ class ChooseScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="library")
     def load_library(self) -> None:
-        from trainer.library import load_library
-        from trainer.loader import FileError, load_rubric
+        from trainer.content.library import load_library
+        from trainer.content.loader import FileError, load_rubric
 
         settings = self.app.settings  # type: ignore[attr-defined]
         library = load_library(settings.personas)

@@ -17,9 +17,9 @@ from trainer.app.widgets.chat_message import ChatMessage
 from trainer.app.widgets.hint_panel import HintPanel
 from trainer.app.widgets.mood_meter import MoodMeter
 from trainer.app.widgets.reply_input import ReplyInput
-from trainer.handover import handover_line
-from trainer.persona import Persona
-from trainer.session import CustomerTurn, Session
+from trainer.engine.handover import handover_line
+from trainer.content.persona import Persona
+from trainer.engine.session import CustomerTurn, Session
 
 
 
@@ -80,9 +80,9 @@ class ConversationScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call", name="start")
     def start_call(self) -> None:
-        from trainer.actors import LLMActor, ScriptedActor
-        from trainer.session import draw_seed, new_session
-        from trainer.stoppable import StoppableActor
+        from trainer.engine.actors import LLMActor, ScriptedActor
+        from trainer.engine.session import draw_seed, new_session
+        from trainer.engine.stoppable import StoppableActor
 
         app = self.app
         settings = app.settings  # type: ignore[attr-defined]
@@ -105,9 +105,9 @@ class ConversationScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call", name="reply")
     def take_turn(self, text: str, hint_used: bool) -> None:
-        from trainer.actors import Notice, Piece, Restart
-        from trainer.coaching import turn_marks
-        from trainer.stoppable import Interrupted
+        from trainer.engine.actors import Notice, Piece, Restart
+        from trainer.scoring.coaching import turn_marks
+        from trainer.engine.stoppable import Interrupted
 
         session = self.session
         assert session is not None
@@ -209,7 +209,7 @@ class ConversationScreen(Screen[None]):
             self.session.actor.stop()  # type: ignore[union-attr]
 
     def action_hint(self) -> None:
-        from trainer.coaching import fallback_hint, next_hint
+        from trainer.scoring.coaching import fallback_hint, next_hint
 
         if not self.practice or self.session is None or self.session.finished:
             return
@@ -227,7 +227,7 @@ class ConversationScreen(Screen[None]):
             return
         from trainer.app.call_report import report_from_session
         from trainer.app.screens.debrief import DebriefScreen
-        from trainer.director import Outcome
+        from trainer.engine.director import Outcome
 
         result = self.session.end(None if self.session.finished else Outcome.out_of_turns)
         report = report_from_session(self.session, result, self.app.library)  # type: ignore[attr-defined]

@@ -17,7 +17,7 @@ from trainer.app.plain import plain
 from trainer.app.widgets.chat_message import ChatMessage
 from trainer.app.widgets.criteria_table import CriteriaTable
 from trainer.app.widgets.mood_chart import MoodChart
-from trainer.debrief import Moment
+from trainer.scoring.debrief import Moment
 
 QUOTE = 300  # characters of a moment's turn shown; the transcript below has it whole
 

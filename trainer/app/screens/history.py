@@ -14,7 +14,7 @@ from textual.worker import Worker, WorkerState
 from trainer.app.messages import ReportReady, SessionsListed
 from trainer.app.past_sessions import PastSession
 from trainer.app.plain import plain, plain_cell
-from trainer.cli import plural
+from trainer.wording import plural
 
 
 class HistoryScreen(Screen[None]):

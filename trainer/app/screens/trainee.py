@@ -10,8 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from trainer.app.plain import plain
-from trainer.settings import UserError
-from trainer.trainee import LONGEST, clean_name
+from trainer.errors import UserError
+from trainer.config.trainee import LONGEST, clean_name
 
 
 class TraineeScreen(ModalScreen[str]):

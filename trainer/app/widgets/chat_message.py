@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from trainer.app.plain import plain
 from trainer.app.widgets.turn_marks import TurnMarks
-from trainer.coaching import Mark
+from trainer.scoring.coaching import Mark
 
 
 class ChatMessage(Vertical):

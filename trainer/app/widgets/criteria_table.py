@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from trainer.scorer import CriterionResult
+from trainer.scoring.scorer import CriterionResult
 
 BAR = 10
 

@@ -6,7 +6,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from trainer.app.plain import plain
-from trainer.coaching import Hint
+from trainer.scoring.coaching import Hint
 
 
 class HintPanel(Static):

@@ -6,7 +6,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from trainer.app.widgets.mood_meter import BAND_STYLE
-from trainer.vocabulary import MoodBand
+from trainer.content.vocabulary import MoodBand
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"
 ROWS = 6

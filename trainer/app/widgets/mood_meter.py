@@ -6,7 +6,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from trainer.vocabulary import MoodBand
+from trainer.content.vocabulary import MoodBand
 
 BAND_STYLE = {MoodBand.calm: "$text-success", MoodBand.annoyed: "$text-warning", MoodBand.angry: "$text-error"}
 

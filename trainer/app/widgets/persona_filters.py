@@ -10,8 +10,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Select
 
-from trainer.persona import Persona
-from trainer.vocabulary import CustomerType, Difficulty, Fault, Language
+from trainer.content.persona import Persona
+from trainer.content.vocabulary import CustomerType, Difficulty, Fault, Language
 
 
 @dataclass(frozen=True)

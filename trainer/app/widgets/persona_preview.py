@@ -7,7 +7,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from trainer.app.plain import plain
-from trainer.persona import Persona
+from trainer.content.persona import Persona
 
 
 class PersonaPreview(VerticalScroll):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from trainer.coaching import Mark
+from trainer.scoring.coaching import Mark
 
 
 class TurnMarks(Static):

@@ -1,0 +1,125 @@
+"""Scoring saved dialogs and transcripts: `trainer score` and `trainer debrief`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from trainer.cli.output import write_output
+from trainer.config import locations
+from trainer.content.library import load_library
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--rubric", "rubric_path", type=click.Path(path_type=Path), help="Rubric file (default: rubrics/default.yaml).")
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "html"]), default="md", show_default=True)
+@click.option("--judge", is_flag=True, help="Also ask an LLM judge about criteria the rubric marks `judge: true`.")
+@click.option("--model", help="Model for the judge (default: TRAINER_MODEL, the config file, gpt-4o-mini).")
+@click.option("--base-url", help="OpenAI-compatible endpoint for the judge (default: TRAINER_BASE_URL, OPENAI_BASE_URL).")
+def score(
+    files: tuple[Path, ...], rubric_path: Path | None, fmt: str, judge: bool, model: str | None, base_url: str | None
+) -> None:
+    """Score dialog files against a rubric.
+
+    A dialog file is JSON: {"language": "en", "company_at_fault": true,
+    "turns": [{"role": "customer", "text": "..."}, {"role": "trainee", "text": "..."}]}.
+    A file that cannot be read is reported on stderr and the others are still
+    scored; the exit code is then 1.
+
+    \b
+    Examples:
+      trainer score tests/fixtures/dialogs/en-good.json
+      trainer score dialogs/*.json --format json > scores.json
+      trainer score call.json --rubric rubrics/strict.yaml --format html > call.html
+      trainer score call.json --judge --base-url http://127.0.0.1:11434/v1 --model llama3.2
+
+    The judge's verdicts sit beside the detectors' (with the model's name) and
+    never change them or the score. If the judge fails, the scores are still
+    printed, its errors go to stderr and the exit code is 1.
+    """
+    from trainer.records.store import load_scorable
+    from trainer.content.loader import FileError, load_rubric
+    from trainer.scoring.scorer import Scorer, session_json
+    from trainer.content.templates import render_file
+
+    rubric = load_rubric(rubric_path or locations.default_rubric())
+    llm = None
+    if judge:
+        from trainer.llm import LLM
+        from trainer.config.settings import resolve_llm
+
+        llm = LLM(resolve_llm(base_url=base_url, model=model))
+    scorer = Scorer(rubric)
+    results = []
+    judged: dict = {}
+    failed = False
+    for path in files:
+        try:
+            session = scorer.score(load_scorable(path))
+        except FileError as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            continue
+        results.append((str(path), session))
+        if llm is not None:
+            from trainer.scoring.judge import judge_session
+
+            verdicts, errors = judge_session(session, llm)
+            judged[str(path)] = {(v.turn, v.criterion): v for v in verdicts}
+            for error in errors:
+                failed = True
+                click.echo(f"{path}: judge: {error}", err=True)
+    if fmt == "json":
+        click.echo(json.dumps([session_json(s, f, judged.get(f)) for f, s in results], ensure_ascii=False, indent=2))
+    elif fmt == "html":
+        click.echo(render_file("score.html.j2", html=True, results=results, judged=judged))
+    else:
+        for file, session in results:
+            click.echo(render_file("score.md.j2", file=file, session=session, judged=judged.get(file, {})))
+    if failed:
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--rubric", "rubric_path", type=click.Path(path_type=Path), help="Rubric file (default: rubrics/default.yaml).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of printing.")
+def debrief(file: Path, rubric_path: Path | None, fmt: str, output: Path | None) -> None:
+    """The debrief of one session: score, criteria, strongest and weakest moments, what to practise next.
+
+    The HTML version is one self-contained page (inline CSS and SVG, no
+    network) that prints well.
+
+    \b
+    Examples:
+      trainer debrief tests/fixtures/dialogs/en-bad.json
+      trainer debrief call.json --format html -o debrief.html
+    """
+    from trainer.scoring.debrief import build_debrief, criteria_chart, mood_chart
+    from trainer.records.store import load_scorable
+    from trainer.content.loader import load_rubric
+    from trainer.scoring.scorer import Scorer
+    from trainer.content.templates import render_file
+
+    rubric = load_rubric(rubric_path or locations.default_rubric())
+    dialog = load_scorable(file)
+    session = Scorer(rubric).score(dialog)
+    mood = [t.mood for t in dialog.turns if t.mood is not None]
+    report = build_debrief(session, load_library(locations.personas_dir()), mood)
+    if fmt == "html":
+        text = render_file(
+            "debrief.html.j2", html=True, file=str(file), d=report, trainee=dialog.trainee,
+            mood_svg=mood_chart(report.mood), criteria_svg=criteria_chart(session.criteria),
+        )
+    else:
+        text = render_file("debrief.md.j2", file=str(file), d=report, trainee=dialog.trainee)
+    if output is None:
+        click.echo(text)
+        return
+    write_output(output, text)

@@ -1,0 +1,99 @@
+"""Finds and loads the persona library and rubrics, reporting bad files without stopping on them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trainer.content.loader import FileError, Problem, YamlDocument, load_model, load_persona, load_rubric, read_yaml
+from trainer.content.persona import Persona
+from trainer.content.phrases import PhraseList
+
+
+@dataclass
+class Library:
+    """The personas that loaded, where each came from, and what was wrong with the rest."""
+
+    personas: dict[str, Persona] = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def get(self, persona_id: str) -> Persona | None:
+        return self.personas.get(persona_id)
+
+
+def yaml_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Every .yaml/.yml file named or found below the given paths, in a stable order."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p for p in path.rglob("*")
+                    if p.suffix in (".yaml", ".yml") and p.is_file()
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            problems.append(Problem(path, "no such file or folder"))
+    return found, problems
+
+
+def load_library(folder: Path) -> Library:
+    """Load every persona under `folder`; a bad file is recorded in `problems` and skipped."""
+    library = Library()
+    files, library.problems = yaml_files([folder])
+    for path in files:
+        try:
+            persona = load_persona(path)
+        except FileError as exc:
+            library.problems.extend(exc.problems)
+            continue
+        if persona.id in library.personas:
+            library.problems.append(
+                Problem(path, f"duplicate persona id (also in {library.paths[persona.id]})", field="id")
+            )
+            continue
+        library.personas[persona.id] = persona
+        library.paths[persona.id] = path
+    return library
+
+
+def kind_of(doc: YamlDocument) -> str:
+    """Whether a parsed file is a rubric, a phrase list or a persona, from its top-level fields."""
+    if "criteria" in doc.data:
+        return "rubric"
+    if "signals" in doc.data and "scenario" not in doc.data:
+        return "phrases"
+    return "persona"
+
+
+def validate_files(paths: Iterable[Path]) -> tuple[dict[str, int], list[Problem]]:
+    """Check persona and rubric files; returns counts by kind and every problem found."""
+    files, problems = yaml_files(paths)
+    counts = {"persona": 0, "rubric": 0, "phrases": 0}
+    persona_ids: dict[str, Path] = {}
+    for path in files:
+        try:
+            doc = read_yaml(path)
+            kind = kind_of(doc)
+            if kind == "rubric":
+                load_rubric(doc)
+            elif kind == "phrases":
+                load_model(doc, PhraseList)
+            else:
+                persona = load_persona(doc)
+                if persona.id in persona_ids:
+                    problems.append(
+                        Problem(path, f"duplicate persona id (also in {persona_ids[persona.id]})", field="id")
+                    )
+                persona_ids.setdefault(persona.id, path)
+        except FileError as exc:
+            problems.extend(exc.problems)
+            continue
+        counts[kind] += 1
+    return counts, problems

@@ -1,0 +1,92 @@
+"""An actor the trainee can stop mid-line: the partial line is kept, and marked as interrupted."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from trainer.engine.actors import Event, LLMActor, Notice, Piece, ScriptedActor
+from trainer.engine.director import Decision
+from trainer.content.persona import HiddenFact
+
+INTERRUPTED = "interrupted: the trainee stopped the customer mid-line"
+POLL = 0.05  # seconds between looks at the stop flag while the model is silent
+
+
+@dataclass(frozen=True)
+class Interrupted(Notice):
+    """The line stopped here because the trainee asked; the session records it among the turn's notices."""
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
+
+
+_DONE = object()
+
+
+class StoppableActor:
+    """Wraps a scripted or LLM actor; `stop()` ends the current line at once, even while the model is silent.
+
+    The wrapped actor speaks in a thread of its own, so a stalled stream never
+    holds the call: on stop the line ends with what arrived so far, and what
+    the abandoned stream still sends is dropped.
+    """
+
+    def __init__(self, actor: ScriptedActor | LLMActor) -> None:
+        self.actor = actor
+        self.backend = actor.backend
+        self.model = actor.model
+        self._stop = threading.Event()
+
+    @property
+    def scripted(self) -> ScriptedActor:
+        """The persona's own lines (Session.replay re-runs their choices)."""
+        return self.actor if isinstance(self.actor, ScriptedActor) else self.actor.scripted
+
+    def opening_line(self) -> str:
+        return self.actor.opening_line()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def speak(self, decision: Decision, history: list[tuple[str, str]], revealed: list[HiddenFact]) -> Iterator[Event]:
+        self._stop.clear()
+        events: queue.Queue[object] = queue.Queue()
+        snapshot = list(history)  # the abandoned thread must not see later turns
+
+        def produce() -> None:
+            try:
+                for event in self.actor.speak(decision, snapshot, revealed):
+                    events.put(event)
+            except BaseException as exc:  # handed to the session's thread, which raises it there
+                events.put(_Failed(exc))
+            finally:
+                events.put(_DONE)
+
+        threading.Thread(target=produce, name="actor", daemon=True).start()
+        said = ""
+        while True:
+            try:
+                item = events.get(timeout=POLL)
+            except queue.Empty:
+                item = None
+            if item is _DONE:
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            if item is not None:
+                event = item  # type: ignore[assignment]
+                if isinstance(event, Piece):
+                    said += event.text
+                elif not isinstance(event, Notice):  # a Restart: what was said so far is withdrawn
+                    said = ""
+                yield event  # type: ignore[misc]
+            if self._stop.is_set():
+                if not said.strip():
+                    yield Piece("…")  # a line is never empty, even when stopped before the first word
+                yield Interrupted(INTERRUPTED)
+                return

@@ -1,0 +1,268 @@
+"""Grades a dialog against a rubric: detector readings per turn, a verdict per criterion and turn, a session score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from trainer.scoring.detectors import Detectors, TurnReading
+from trainer.scoring.dialog import Dialog, Role
+from trainer.content.rubric import Applies, Criterion, Rubric, Scope
+from trainer.content.vocabulary import CustomerCue, Language, Signal
+
+# Signals a trainee can earn by a stock phrase; repeating one earns nothing.
+STOCK = ("empathy", "apology", "thanks")
+REPEAT_LOOKBACK = 2
+PARAPHRASE_LOOKBACK = 3  # customer turns back that a paraphrase may restate  # trainee turns back in which the same stock phrase counts as a repeat
+
+
+class Status(str, Enum):
+    met = "met"
+    missed = "missed"
+    not_applicable = "not_applicable"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    criterion: str
+    status: Status
+    evidence: str = ""
+    tip: str = ""
+
+
+@dataclass
+class ScoredTurn:
+    index: int
+    role: Role
+    text: str
+    reading: TurnReading
+    hollow: dict[str, str] = field(default_factory=dict)  # signal -> the repeated phrase
+    verdicts: list[Verdict] = field(default_factory=list)
+
+    @property
+    def present(self) -> frozenset[str]:
+        """Names of the signals and cues found in this turn."""
+        if self._present is None:
+            self._present = frozenset(
+                [k.value for k, v in self.reading.signals.items() if v]
+                + [k.value for k, v in self.reading.cues.items() if v]
+            )
+        return self._present
+
+    _present: frozenset[str] | None = None
+
+    def earned(self, name: str) -> bool:
+        """The signal or cue is present and not a repeated stock phrase."""
+        return name in self.present and name not in self.hollow
+
+
+@dataclass
+class CriterionResult:
+    criterion: Criterion
+    met: int = 0
+    missed: int = 0
+
+    @property
+    def graded(self) -> bool:
+        return self.met + self.missed > 0
+
+    @property
+    def rate(self) -> float:
+        return self.met / (self.met + self.missed) if self.graded else 0.0
+
+
+@dataclass
+class SessionScore:
+    rubric: Rubric
+    language: Language
+    turns: list[ScoredTurn]
+    criteria: list[CriterionResult]
+    score: float
+    passed: bool
+
+
+class Scorer:
+    """Scores dialogs with one rubric; detectors are looked up per language."""
+
+    def __init__(self, rubric: Rubric, detectors: dict[Language, Detectors] | None = None) -> None:
+        self.rubric = rubric
+        self._detectors = detectors or {}
+
+    def detectors(self, language: Language) -> Detectors:
+        if language not in self._detectors:
+            from trainer.scoring.detectors import detectors_for
+
+            self._detectors[language] = detectors_for(language)
+        return self._detectors[language]
+
+    def score(self, dialog: Dialog) -> SessionScore:
+        detectors = self.detectors(dialog.language)
+        turns: list[ScoredTurn] = []
+        customer_said: list[str] = []  # most recent first; a paraphrase may restate any of the last few
+        for index, turn in enumerate(dialog.turns):
+            if turn.role is Role.customer:
+                reading = detectors.read_customer(turn.text)
+                customer_said.insert(0, turn.text)
+                del customer_said[PARAPHRASE_LOOKBACK:]
+            else:
+                reading = detectors.read_trainee(turn.text, customer_said)
+            turns.append(ScoredTurn(index, turn.role, turn.text, reading))
+        trainee = [t for t in turns if t.role is Role.trainee]
+        _mark_hollow(trainee)
+        results = [self._grade(criterion, dialog, turns, trainee) for criterion in self.rubric.criteria]
+        graded = [r for r in results if r.graded]
+        total = sum(r.criterion.weight for r in graded)
+        score = round(100 * sum(r.criterion.weight * r.rate for r in graded) / total, 1) if total else 0.0
+        return SessionScore(
+            self.rubric, dialog.language, turns, results, score, bool(graded) and score >= self.rubric.pass_threshold
+        )
+
+    def _grade(
+        self, criterion: Criterion, dialog: Dialog, turns: list[ScoredTurn], trainee: list[ScoredTurn]
+    ) -> CriterionResult:
+        result = CriterionResult(criterion)
+        window = _window(criterion.applies, dialog, turns, trainee)
+        verdicts: dict[int, Verdict] = {}
+        tip = criterion.tip(dialog.language)
+
+        violated_by, satisfied_by = criterion.violated_by, criterion.satisfied_by
+        wanted = " or ".join(satisfied_by)
+
+        def judge(turn: ScoredTurn) -> Verdict:
+            present = turn.present
+            for name in violated_by:
+                if name in present:
+                    return Verdict(criterion.id, Status.missed, _quote(turn, name), tip)
+            if not satisfied_by:
+                return Verdict(criterion.id, Status.met, f"no {' or '.join(violated_by)}")
+            for name in satisfied_by:
+                if name in present and name not in turn.hollow:
+                    return Verdict(criterion.id, Status.met, _quote(turn, name))
+            for name in satisfied_by:
+                if name in turn.hollow:
+                    return Verdict(
+                        criterion.id, Status.missed,
+                        f'"{turn.hollow[name]}" repeated as a stock phrase earns no credit ({name})', tip,
+                    )
+            return Verdict(criterion.id, Status.missed, f"no {wanted}", tip)
+
+        if criterion.scope is Scope.each_turn:
+            for turn in window:
+                verdicts[turn.index] = judge(turn)
+        elif window:
+            limit = window[: criterion.within] if criterion.within else window
+            for turn in limit:
+                verdict = judge(turn)
+                if verdict.status is Status.met:
+                    verdicts[turn.index] = verdict
+                    break
+            else:
+                last = judge(limit[-1])
+                where = _window_words(criterion.applies, criterion.within)
+                reason = last.evidence if "stock phrase" in last.evidence else (
+                    f"no {' or '.join(criterion.satisfied_by)} {where}"
+                )
+                verdicts[limit[-1].index] = Verdict(criterion.id, Status.missed, reason, tip)
+        not_applicable = Verdict(criterion.id, Status.not_applicable)
+        for turn in trainee:
+            verdict = verdicts.get(turn.index, not_applicable)
+            turn.verdicts.append(verdict)
+            if verdict.status is Status.met:
+                result.met += 1
+            elif verdict.status is Status.missed:
+                result.missed += 1
+        return result
+
+
+def _window(applies: Applies, dialog: Dialog, turns: list[ScoredTurn], trainee: list[ScoredTurn]) -> list[ScoredTurn]:
+    if applies is Applies.first_reply:
+        return trainee[:1]
+    if applies in (Applies.every_turn, Applies.session):
+        return trainee
+    if applies is Applies.company_at_fault:
+        return trainee if dialog.owes_apology else []
+    if applies is Applies.customer_at_fault:
+        return trainee if dialog.customer_at_fault else []
+    if applies is Applies.before_first_solution:
+        for n, turn in enumerate(trainee):
+            if turn.earned(Signal.commitment.value):
+                return trainee[: n + 1]
+        return trainee
+    cue = CustomerCue.manager_request if applies is Applies.after_manager_request else CustomerCue.abuse
+    intent = "ask_for_manager" if cue is CustomerCue.manager_request else "insult"
+    for turn in turns:
+        # A played session records what the director had the customer do; a plain dialog has only the words.
+        said = dialog.turns[turn.index].intent == intent or bool(turn.reading.customer.get(cue))
+        if turn.role is Role.customer and said:
+            return [t for t in trainee if t.index > turn.index]
+    return []
+
+
+def _window_words(applies: Applies, within: int | None) -> str:
+    """How a debrief says where a once-owed behaviour was missing."""
+    after = {
+        Applies.after_manager_request: "after the customer asked for a manager",
+        Applies.after_abuse: "after the customer became abusive",
+    }.get(applies)
+    if within:
+        replies = "reply" if within == 1 else f"{within} replies"
+        if after:
+            return f"in the {replies} {after}" if within == 1 else f"within {replies} {after}"
+        return f"in the first {replies}"
+    return after or {
+        Applies.before_first_solution: "before the first proposed solution",
+        Applies.company_at_fault: "although the company is at fault",
+        Applies.customer_at_fault: "although the customer is at fault",
+    }.get(applies, "in the whole session")
+
+
+def _quote(turn: ScoredTurn, name: str) -> str:
+    spans = turn.reading.spans(name)
+    words = ", ".join(f'"{turn.text[s:e]}"' for s, e in spans[:3])
+    return f"{words} ({name})"
+
+
+def _mark_hollow(trainee: list[ScoredTurn]) -> None:
+    """Stock phrases said twice in a turn, or again within the last turns, earn no credit."""
+    for n, turn in enumerate(trainee):
+        earlier = trainee[max(0, n - REPEAT_LOOKBACK):n]
+        for name in STOCK:
+            said = [_squash(p) for p in turn.reading.phrases.get(name, [])]
+            repeated = next((p for p in said if said.count(p) > 1), None)
+            if repeated is None:
+                before = {_squash(p) for t in earlier for p in t.reading.phrases.get(name, [])}
+                repeated = next((p for p in said if p in before), None)
+            if repeated is not None:
+                turn.hollow[name] = repeated
+
+
+def _squash(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
+
+
+def session_json(session: SessionScore, file: str, judged: dict[tuple[int, str], Any] | None = None) -> dict:
+    """The public `trainer score --format json` object for one file (documented in the README).
+
+    With `judged` (from the LLM judge), a judged criterion also carries
+    "judge": {"model", "status", "reason"} beside the detectors' own verdict.
+    """
+    turns = []
+    for turn in session.turns:
+        item: dict = {"index": turn.index, "role": turn.role.value, "text": turn.text}
+        if turn.role is Role.trainee:
+            item["signals"] = {s.value: bool(turn.reading.signals.get(s)) for s in Signal}
+            item["evidence"] = {s.value: [list(span) for span in turn.reading.signals.get(s, [])] for s in Signal}
+            item["criteria"] = []
+            for v in turn.verdicts:
+                entry: dict[str, Any] = {"id": v.criterion, "status": v.status.value, "evidence": v.evidence, "tip": v.tip}
+                opinion = (judged or {}).get((turn.index, v.criterion))
+                if opinion is not None:
+                    entry["judge"] = {
+                        "model": opinion.model,
+                        "status": opinion.status.value if opinion.status else "unclear",
+                        "reason": opinion.reason,
+                    }
+                item["criteria"].append(entry)
+        turns.append(item)
+    return {"file": file, "score": session.score, "passed": session.passed, "turns": turns}
