@@ -1,13 +1,24 @@
-"""The Textual application: holds the settings, the library and the rubric; the screens do the rest."""
+"""The Textual application: holds the settings, the library and the rubric, and owns the way from screen to screen.
+
+Screens dismiss with what happened (a call's report, the trainee's choice after a
+debrief, a name) or ask for a screen by name; only this class constructs them.
+"""
 
 from __future__ import annotations
 
 from textual.app import App
 from textual.binding import Binding
 
+from trainer.app.call_report import CallReport
 from trainer.app.screens.choose import ChooseScreen
+from trainer.app.screens.conversation import ConversationScreen
+from trainer.app.screens.debrief import DebriefChoice, DebriefScreen
+from trainer.app.screens.help import HelpScreen
+from trainer.app.screens.history import HistoryScreen
+from trainer.app.screens.trainee import TraineeScreen
 from trainer.app.settings import AppSettings
 from trainer.content.library import Library
+from trainer.content.persona import Persona
 from trainer.content.rubric import Rubric
 from trainer.scoring.scorer import Scorer
 
@@ -39,6 +50,12 @@ class TrainerApp(App[None]):
         # One scorer for the app's lifetime: each language's detectors load once.
         self.scorer = Scorer(rubric) if rubric is not None else None
 
+    def loaded(self) -> tuple[Library, Rubric, Scorer]:
+        """The library, rubric and scorer; screens that take calls open only once the choose screen has them."""
+        if self.library is None or self.rubric is None or self.scorer is None:
+            raise RuntimeError("the persona library and rubric are not loaded yet")
+        return self.library, self.rubric, self.scorer
+
     def adopt_trainee(self, name: str) -> None:
         """From now on calls are recorded under this name; remembered for the next start unless on a shared server."""
         self.settings = self.settings.but(trainee=name)
@@ -55,6 +72,37 @@ class TrainerApp(App[None]):
         """Back to the choice of customer, whatever lies between."""
         while len(self.screen_stack) > 2 and not isinstance(self.screen, ChooseScreen):
             self.pop_screen()
+
+    def ask_trainee(self) -> None:
+        """Who is practising: asked before the first call, and whenever the trainee wants to change it."""
+        self.push_screen(TraineeScreen(self.settings.trainee, self.settings.animate), self._trainee_chosen)
+
+    def _trainee_chosen(self, name: str | None) -> None:
+        if name:
+            self.adopt_trainee(name)
+
+    def start_call(self, persona: Persona, mode: str) -> None:
+        self.push_screen(ConversationScreen(persona, mode), self._call_ended)
+
+    def _call_ended(self, report: CallReport | None) -> None:
+        if report is not None:
+            self.show_debrief(report)
+
+    def show_debrief(self, report: CallReport) -> None:
+        """A call's debrief, after the call or from the history; what comes next is the trainee's choice."""
+        self.push_screen(DebriefScreen(report), lambda choice: self._after_debrief(report, choice))
+
+    def _after_debrief(self, report: CallReport, choice: DebriefChoice | None) -> None:
+        if choice == "retry" and report.persona is not None:
+            self.start_call(report.persona, report.mode)
+        elif choice == "another":
+            self.show_choose()
+
+    def show_history(self) -> None:
+        self.push_screen(HistoryScreen())
+
+    def show_help(self, mode: str) -> None:
+        self.push_screen(HelpScreen(mode))
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES["light"] if self.theme == THEMES["dark"] else THEMES["dark"]

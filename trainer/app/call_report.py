@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainer.scoring.debrief import Debrief, build_debrief, criteria_chart, mood_chart
-from trainer.records.store import dialog_from_transcript
 from trainer.content.library import Library
 from trainer.content.persona import Persona
-from trainer.scoring.scorer import Scorer, SessionScore
-from trainer.engine.session import Session
-from trainer.records.store import read_records
 from trainer.content.templates import render_file
+from trainer.engine.session import Session
+from trainer.records.store import dialog_from_transcript, read_records
+from trainer.scoring.debrief import Debrief, build_debrief, criteria_chart, mood_chart
+from trainer.scoring.scorer import Scorer, SessionScore
 
 
 @dataclass(frozen=True)

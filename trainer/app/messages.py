@@ -6,10 +6,10 @@ from textual.message import Message
 
 from trainer.app.call_report import CallReport
 from trainer.app.past_sessions import PastSession
-from trainer.scoring.coaching import Mark
 from trainer.content.library import Library
 from trainer.content.rubric import Rubric
 from trainer.engine.session import CustomerTurn, Session
+from trainer.scoring.coaching import Mark
 
 
 class CallStarted(Message):

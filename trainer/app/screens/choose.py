@@ -7,12 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from trainer.app.messages import LibraryLoaded
+from trainer.app.screens.base import TrainerScreen
 from trainer.app.widgets.persona_filters import PersonaFilters
 from trainer.app.widgets.persona_preview import PersonaPreview, visible_line
 from trainer.content.persona import Persona
@@ -23,7 +23,7 @@ MODE_HELP = {
 }
 
 
-class ChooseScreen(Screen[None]):
+class ChooseScreen(TrainerScreen[None]):
     AUTO_FOCUS = "#personas"
     BINDINGS = [
         Binding("enter", "start", "Start call"),
@@ -53,9 +53,9 @@ class ChooseScreen(Screen[None]):
         personas.border_title = "Customers"
         self.query_one("#preview").border_title = "Scenario"
         self._show_trainee()
-        if not self.app.settings.trainee:  # type: ignore[attr-defined]
+        if not self.trainer.settings.trainee:
             self.action_change_trainee()
-        if self.app.library is None:  # type: ignore[attr-defined]
+        if self.trainer.library is None:
             # Not `loading`: a loading widget cannot hold the focus, and the list should have it from the start.
             personas.add_option(Option(Content.styled("Loading the persona library…", "$text-muted"), disabled=True))
             self.load_library()
@@ -67,7 +67,7 @@ class ChooseScreen(Screen[None]):
         from trainer.content.library import load_library
         from trainer.content.loader import FileError, load_rubric
 
-        settings = self.app.settings  # type: ignore[attr-defined]
+        settings = self.trainer.settings
         library = load_library(settings.personas)
         try:
             rubric, error = load_rubric(settings.rubric), ""
@@ -77,7 +77,7 @@ class ChooseScreen(Screen[None]):
 
     @on(LibraryLoaded)
     def _loaded(self, event: LibraryLoaded) -> None:
-        self.app.adopt_library(event.library, event.rubric)  # type: ignore[attr-defined]
+        self.trainer.adopt_library(event.library, event.rubric)
         for problem in event.library.problems:
             self.notify(f"skipped: {problem}", severity="warning", markup=False, timeout=10)
         if event.error:
@@ -94,14 +94,16 @@ class ChooseScreen(Screen[None]):
 
     @property
     def highlighted(self) -> Persona | None:
-        personas = self.query_one("#personas", OptionList)
-        if personas.highlighted is None or self.app.library is None:  # type: ignore[attr-defined]
+        personas, library = self.query_one("#personas", OptionList), self.trainer.library
+        if personas.highlighted is None or library is None:
             return None
         option = personas.get_option_at_index(personas.highlighted)
-        return self.app.library.get(option.id)  # type: ignore[attr-defined]
+        return library.get(option.id) if option.id is not None else None
 
     def _fill(self) -> None:
-        library = self.app.library  # type: ignore[attr-defined]
+        library = self.trainer.library
+        if library is None:
+            return
         filters = self.query_one(PersonaFilters).filters
         chosen = sorted(
             (p for p in library.personas.values() if filters.admit(p)),
@@ -117,7 +119,7 @@ class ChooseScreen(Screen[None]):
 
     @on(PersonaFilters.Changed)
     def _filter(self) -> None:
-        if self.app.library is not None:  # type: ignore[attr-defined]
+        if self.trainer.library is not None:
             self._fill()
 
     @on(OptionList.OptionHighlighted, "#personas")
@@ -134,43 +136,35 @@ class ChooseScreen(Screen[None]):
         self.query_one("#mode-help", Static).update(MODE_HELP[self.mode])
 
     def action_start(self) -> None:
-        if not self.app.settings.trainee:  # type: ignore[attr-defined]
+        if not self.trainer.settings.trainee:
             self.action_change_trainee()
             return
         persona = self.highlighted
         if persona is None:
             self.notify("No customer matches the filters.", severity="warning")
             return
-        if self.app.rubric is None:  # type: ignore[attr-defined]
+        if self.trainer.rubric is None:
             self.notify("The rubric cannot be read, so calls cannot be scored.", severity="error")
             return
-        from trainer.app.screens.conversation import ConversationScreen
-
-        self.app.push_screen(ConversationScreen(persona, self.mode))
+        self.trainer.start_call(persona, self.mode)
 
     def action_toggle_mode(self) -> None:
         target = "#mode-practice" if self.mode == "exam" else "#mode-exam"
         self.query_one(target, RadioButton).value = True
 
     def action_change_trainee(self) -> None:
-        from trainer.app.screens.trainee import TraineeScreen
+        self.trainer.ask_trainee()
 
-        self.app.push_screen(TraineeScreen(self.app.settings.trainee), self._trainee_chosen)  # type: ignore[attr-defined]
-
-    def _trainee_chosen(self, name: str | None) -> None:
-        if name:
-            self.app.adopt_trainee(name)  # type: ignore[attr-defined]
-        self._show_trainee()
+    def on_screen_resume(self) -> None:
+        self._show_trainee()  # the name may have changed while another screen was on top
 
     def _show_trainee(self) -> None:
-        name = self.app.settings.trainee  # type: ignore[attr-defined]
+        name = self.trainer.settings.trainee
         # The header's subtitle is plain text (Content), never markup; names hold no control characters.
         self.sub_title = f"practising: {name}" if name else None  # None: the app's own subtitle
 
     def action_history(self) -> None:
-        from trainer.app.screens.history import HistoryScreen
-
-        self.app.push_screen(HistoryScreen())
+        self.trainer.show_history()
 
 
 def _label(persona: Persona) -> Content:

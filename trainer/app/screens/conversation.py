@@ -7,23 +7,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
+from trainer.app.call_report import CallReport
 from trainer.app.messages import BackendNotice, CallStarted, CustomerPiece, CustomerReplied, CustomerRestart
 from trainer.app.plain import plain
+from trainer.app.screens.base import TrainerScreen
 from trainer.app.widgets.chat_message import ChatMessage
 from trainer.app.widgets.hint_panel import HintPanel
 from trainer.app.widgets.mood_meter import MoodMeter
 from trainer.app.widgets.reply_input import ReplyInput
-from trainer.engine.handover import handover_line
 from trainer.content.persona import Persona
+from trainer.engine.handover import handover_line
 from trainer.engine.session import CustomerTurn, Session
 
 
+class ConversationScreen(TrainerScreen[CallReport | None]):
+    """The call; dismissed with its report when it ends, or None when the trainee leaves before it starts."""
 
-class ConversationScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "stop", "Stop"),
         Binding("ctrl+g", "hint", "Hint"),
@@ -52,7 +54,7 @@ class ConversationScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="call-bar"):
-            trainee = self.app.settings.trainee  # type: ignore[attr-defined]
+            trainee = self.trainer.settings.trainee
             yield Static(plain(f"{self.persona.name} · {self.mode} · {trainee}"), id="call-title")
             yield MoodMeter(id="mood")
         yield VerticalScroll(id="chat")
@@ -64,7 +66,7 @@ class ConversationScreen(Screen[None]):
         self.query_one("#mood", MoodMeter).display = self.practice
         self.query_one(HintPanel).hide()
         reply = self.query_one(ReplyInput)
-        reply.cursor_blink = self.app.settings.animate  # type: ignore[attr-defined]
+        reply.cursor_blink = self.trainer.settings.animate
         reply.focus()
         self.query_one("#chat").mount(Static(plain(f"Calling {self.persona.name}…"), classes="system", id="connecting"))
         self.start_call()
@@ -84,8 +86,8 @@ class ConversationScreen(Screen[None]):
         from trainer.engine.session import draw_seed, new_session
         from trainer.engine.stoppable import StoppableActor
 
-        app = self.app
-        settings = app.settings  # type: ignore[attr-defined]
+        app = self.trainer
+        settings = app.settings
         seed = draw_seed(self.mode, None if self.mode == "exam" else settings.seed)
         scripted = ScriptedActor(self.persona, seed)
         actor: ScriptedActor | LLMActor = scripted
@@ -93,21 +95,22 @@ class ConversationScreen(Screen[None]):
             from trainer.llm import LLM
 
             actor = LLMActor(self.persona, LLM(settings.llm), scripted)
+        library, rubric, scorer = app.loaded()
         session = new_session(
-            self.persona, app.library.paths[self.persona.id], app.rubric, settings.rubric,  # type: ignore[attr-defined]
+            self.persona, library.paths[self.persona.id], rubric, settings.rubric,
             StoppableActor(actor),  # type: ignore[arg-type]
             seed=seed, mode=self.mode, trainee=settings.trainee, transcripts=settings.transcripts,
-            scorer=app.scorer,  # type: ignore[attr-defined]
+            scorer=scorer,
         )
         opening = session.start()
         self.post_message(CallStarted(session, opening))
-        session.detectors  # load the language's dictionary now, not on the trainee's first Enter
+        _ = session.detectors  # load the language's dictionary now, not on the trainee's first Enter
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call", name="reply")
     def take_turn(self, text: str, hint_used: bool) -> None:
         from trainer.engine.actors import Notice, Piece, Restart
-        from trainer.scoring.coaching import turn_marks
         from trainer.engine.stoppable import Interrupted
+        from trainer.scoring.coaching import turn_marks
 
         session = self.session
         assert session is not None
@@ -219,24 +222,20 @@ class ConversationScreen(Screen[None]):
 
     def action_end_call(self) -> None:
         if self.session is None:
-            self.app.pop_screen()
+            self.dismiss(None)
             return
         if self.replying:
             self._end_after_reply = True
             self.action_stop()
             return
         from trainer.app.call_report import report_from_session
-        from trainer.app.screens.debrief import DebriefScreen
         from trainer.engine.director import Outcome
 
         result = self.session.end(None if self.session.finished else Outcome.out_of_turns)
-        report = report_from_session(self.session, result, self.app.library)  # type: ignore[attr-defined]
-        self.app.switch_screen(DebriefScreen(report))
+        self.dismiss(report_from_session(self.session, result, self.trainer.loaded()[0]))
 
     def action_help(self) -> None:
-        from trainer.app.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.mode))
+        self.trainer.show_help(self.mode)
 
     def _busy(self) -> bool:
         if self.session is None:

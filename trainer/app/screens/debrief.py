@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Collapsible, Footer, Header, Static
 
 from trainer.app.call_report import CallReport
 from trainer.app.plain import plain
+from trainer.app.screens.base import TrainerScreen
 from trainer.app.widgets.chat_message import ChatMessage
 from trainer.app.widgets.criteria_table import CriteriaTable
 from trainer.app.widgets.mood_chart import MoodChart
@@ -22,7 +23,12 @@ from trainer.scoring.debrief import Moment
 QUOTE = 300  # characters of a moment's turn shown; the transcript below has it whole
 
 
-class DebriefScreen(Screen[None]):
+DebriefChoice = Literal["retry", "another", "back"]
+
+
+class DebriefScreen(TrainerScreen[DebriefChoice]):
+    """The debrief of one call; dismissed with what the trainee wants next, which the App carries out."""
+
     BINDINGS = [
         Binding("s", "save", "Save HTML"),
         Binding("r", "retry", "Retry"),
@@ -79,7 +85,7 @@ class DebriefScreen(Screen[None]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         try:
-            path = self.report.save_html(self.app.settings.transcripts)  # type: ignore[attr-defined]
+            path = self.report.save_html(self.trainer.settings.transcripts)
         except OSError as exc:
             self.notify(f"{exc}", title="Cannot save the debrief", severity="error", markup=False)
             return
@@ -91,16 +97,14 @@ class DebriefScreen(Screen[None]):
         if self.report.persona is None:
             self.notify("That customer is no longer in the library.", severity="warning")
             return
-        from trainer.app.screens.conversation import ConversationScreen
-
-        self.app.switch_screen(ConversationScreen(self.report.persona, self.report.mode))
+        self.dismiss("retry")
 
     @on(Button.Pressed, "#another")
     def action_another(self) -> None:
-        self.app.show_choose()  # type: ignore[attr-defined]
+        self.dismiss("another")
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss("back")
 
 
 def _moment(moment: Moment, strong: bool) -> Content:

@@ -7,17 +7,18 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from trainer.app.messages import ReportReady, SessionsListed
 from trainer.app.past_sessions import PastSession
 from trainer.app.plain import plain, plain_cell
+from trainer.app.screens.base import TrainerScreen
 from trainer.wording import plural
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open", show=False),
         Binding("f5", "refresh", "Refresh"),
@@ -49,7 +50,7 @@ class HistoryScreen(Screen[None]):
     def list_sessions(self) -> None:
         from trainer.app.past_sessions import list_sessions
 
-        self.post_message(SessionsListed(list_sessions(self.app.settings.transcripts)))  # type: ignore[attr-defined]
+        self.post_message(SessionsListed(list_sessions(self.trainer.settings.transcripts)))
 
     @on(SessionsListed)
     def _listed(self, event: SessionsListed) -> None:
@@ -64,7 +65,7 @@ class HistoryScreen(Screen[None]):
             # DataTable reads a str as markup; a header holding "[/]" would take the screen down, so every cell is plain.
             cells = (s.started or "?", s.persona, s.mode or "?", score, _result(s))
             table.add_row(*(plain_cell(cell) for cell in cells), key=key)
-        folder = self.app.settings.transcripts  # type: ignore[attr-defined]
+        folder = self.trainer.settings.transcripts
         self.query_one("#history-note", Static).update(plain(
             f"{plural(len(event.sessions), 'session')}. Enter opens one to read it and its debrief."
             if event.sessions else f"No sessions yet in {folder}."
@@ -75,7 +76,7 @@ class HistoryScreen(Screen[None]):
         table = self.query_one(DataTable)
         if not self.sessions or table.cursor_row is None:
             return
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         chosen = self.sessions.get(str(key))
         if chosen is None:
             return
@@ -88,14 +89,12 @@ class HistoryScreen(Screen[None]):
     def open_session(self, path: Path) -> None:
         from trainer.app.call_report import report_from_transcript
 
-        app = self.app
-        self.post_message(ReportReady(report_from_transcript(path, app.library, app.scorer)))  # type: ignore[attr-defined]
+        library, _, scorer = self.trainer.loaded()
+        self.post_message(ReportReady(report_from_transcript(path, library, scorer)))
 
     @on(ReportReady)
     def _opened(self, event: ReportReady) -> None:
-        from trainer.app.screens.debrief import DebriefScreen
-
-        self.app.push_screen(DebriefScreen(event.report))
+        self.trainer.show_debrief(event.report)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
@@ -103,7 +102,7 @@ class HistoryScreen(Screen[None]):
             self.notify(str(event.worker.error), title="Cannot open", severity="error", markup=False)
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss(None)
 
 
 def _result(s: PastSession) -> str:

@@ -10,8 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from trainer.app.plain import plain
-from trainer.errors import UserError
 from trainer.config.trainee import LONGEST, clean_name
+from trainer.errors import UserError
 
 
 class TraineeScreen(ModalScreen[str]):
@@ -19,9 +19,10 @@ class TraineeScreen(ModalScreen[str]):
 
     BINDINGS = [Binding("escape", "keep", "Keep the name", show=False)]
 
-    def __init__(self, current: str = "") -> None:
+    def __init__(self, current: str = "", blink: bool = True) -> None:
         super().__init__()
         self.current = current
+        self.blink = blink
 
     def compose(self) -> ComposeResult:
         with Vertical(id="trainee"):
@@ -34,7 +35,7 @@ class TraineeScreen(ModalScreen[str]):
 
     def on_mount(self) -> None:
         self.query_one("#trainee").border_title = "Who is practising?"
-        self.query_one("#trainee-name", Input).cursor_blink = self.app.settings.animate  # type: ignore[attr-defined]
+        self.query_one("#trainee-name", Input).cursor_blink = self.blink
 
     @on(Input.Submitted, "#trainee-name")
     def _confirm(self, event: Input.Submitted) -> None:
