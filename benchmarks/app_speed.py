@@ -34,9 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from trainer.config import locations  # noqa: E402
-from trainer.engine.actors import ScriptedActor  # noqa: E402
 from trainer.content.library import load_library  # noqa: E402
 from trainer.content.loader import load_rubric  # noqa: E402
+from trainer.engine.actors import ScriptedActor  # noqa: E402
 from trainer.engine.session import CustomerTurn, new_session  # noqa: E402
 
 REPLY = "I'm so sorry about this. When did it start?"

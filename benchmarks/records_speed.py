@@ -20,20 +20,20 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from trainer.engine.actors import ScriptedActor  # noqa: E402
-from trainer.records.chain import link  # noqa: E402
 from trainer.content.library import load_library  # noqa: E402
 from trainer.content.loader import load_rubric  # noqa: E402
-from trainer.scoring.scorer import Scorer  # noqa: E402
+from trainer.engine.actors import ScriptedActor  # noqa: E402
 from trainer.engine.session import CustomerTurn, new_session  # noqa: E402
+from trainer.records.chain import link  # noqa: E402
 from trainer.records.signing import init_keys  # noqa: E402
 from trainer.records.store import read_records  # noqa: E402
+from trainer.scoring.scorer import Scorer  # noqa: E402
 
 TARGET = 10.0
 TRAINEES = 250
@@ -82,7 +82,7 @@ def generate(seeds: list[Path], folder: Path, count: int, home: Path) -> None:
     from trainer.records.signing import load_signer
 
     signer = load_signer(home)
-    base = datetime(2026, 9, 1, 8, 0, tzinfo=timezone.utc)
+    base = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
     seed_records = [read_records(path) for path in seeds]
     for i in range(count):
         records = [dict(r) for r in seed_records[i % len(seed_records)]]

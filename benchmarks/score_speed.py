@@ -23,12 +23,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from trainer.config.locations import default_rubric  # noqa: E402
+from trainer.content.loader import load_rubric  # noqa: E402
+from trainer.content.vocabulary import Language  # noqa: E402
 from trainer.scoring.detectors import detectors_for  # noqa: E402
 from trainer.scoring.dialog import Dialog  # noqa: E402
-from trainer.content.loader import load_rubric  # noqa: E402
-from trainer.config.locations import default_rubric  # noqa: E402
 from trainer.scoring.scorer import Scorer  # noqa: E402
-from trainer.content.vocabulary import Language  # noqa: E402
 
 TRAINEE_TURNS_PER_DIALOG = 5
 

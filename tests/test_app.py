@@ -10,13 +10,24 @@ import pytest
 from textual.widgets import OptionList
 
 from tests.app_driver import (
-    GOOD, LIBRARY, PERSONA, RUBRIC, RUBRIC_PATH, RUDE, app_for, choose, flat, messages, settle, shown, type_reply,
+    GOOD,
+    LIBRARY,
+    PERSONA,
+    RUBRIC,
+    RUBRIC_PATH,
+    RUDE,
+    app_for,
+    choose,
+    flat,
+    messages,
+    settle,
+    shown,
+    type_reply,
 )
 from tests.conftest import FIXTURES
 from tests.openai_server import Behaviour
 from tests.transcripts import rechain, write_lines
 from tests.transcripts import records as transcript_records
-from trainer.engine.actors import ScriptedActor
 from trainer.app.past_sessions import list_sessions
 from trainer.app.screens.choose import ChooseScreen
 from trainer.app.screens.conversation import ConversationScreen
@@ -26,10 +37,11 @@ from trainer.app.widgets.hint_panel import HintPanel
 from trainer.app.widgets.mood_meter import MoodMeter
 from trainer.app.widgets.reply_input import ReplyInput
 from trainer.app.widgets.turn_marks import TurnMarks
-from trainer.scoring.coaching import next_hint, turn_marks
-from trainer.engine.session import CustomerTurn, new_session
 from trainer.config.settings import resolve_llm
+from trainer.engine.actors import ScriptedActor
+from trainer.engine.session import CustomerTurn, new_session
 from trainer.engine.stoppable import INTERRUPTED
+from trainer.scoring.coaching import next_hint, turn_marks
 
 pytestmark = pytest.mark.anyio
 

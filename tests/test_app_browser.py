@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.app_driver import GOOD, LIBRARY, RUBRIC, RUBRIC_PATH
-from trainer.engine.actors import ScriptedActor
 from trainer.app.serve import public_environment
+from trainer.engine.actors import ScriptedActor
 from trainer.engine.session import CustomerTurn, new_session
 
 CHROMIUM = Path("/usr/bin/chromium")

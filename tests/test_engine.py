@@ -10,17 +10,16 @@ import yaml
 
 from tests.conftest import FIXTURES, PROJECT
 from tests.openai_server import Behaviour
-from trainer.engine.actors import LLMActor, Notice, Piece, Restart, ScriptedActor
-from trainer.engine.director import Outcome
+from trainer.config.settings import resolve_llm
 from trainer.content.library import load_library
-from trainer.llm import LLM
 from trainer.content.loader import load_rubric
 from trainer.content.persona import Persona
-from trainer.content.rubric import Rubric
-from trainer.engine.session import CustomerTurn, Session, new_session
-from trainer.config.settings import resolve_llm
 from trainer.content.templates import render
 from trainer.content.vocabulary import CustomerType, Fault, Intent, Language
+from trainer.engine.actors import LLMActor, Notice, Piece, Restart, ScriptedActor
+from trainer.engine.director import Outcome
+from trainer.engine.session import CustomerTurn, Session, new_session
+from trainer.llm import LLM
 
 LIBRARY = load_library(PROJECT / "personas")
 RUBRIC_PATH = PROJECT / "rubrics" / "default.yaml"

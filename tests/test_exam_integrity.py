@@ -6,10 +6,9 @@ import json
 import re
 from pathlib import Path
 
-
 from tests.transcripts import ANA, MILD, good_replies, lines, play_call, rechain, records, write_lines
-from trainer.records.chain import link, record_hash
 from trainer.config.settings import home
+from trainer.records.chain import link, record_hash
 from trainer.records.signing import load_signer
 
 PERSONA = "aggressive-broadband-outage"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests import llama_server
-from trainer.engine.actors import LLMActor, Notice, ScriptedActor
-from trainer.llm import LLM
-from trainer.engine.session import CustomerTurn
 from trainer.config.settings import resolve_llm
+from trainer.engine.actors import LLMActor, Notice, ScriptedActor
+from trainer.engine.session import CustomerTurn
+from trainer.llm import LLM
 
 pytestmark = pytest.mark.skipif(
     not llama_server.available(), reason="needs the llama extra: pip install -e '.[test,llama]'"

@@ -14,8 +14,8 @@ import pytest
 
 from tests.conftest import FIXTURES, PROJECT
 from tests.transcripts import ANA, MILD, POOR, cut_off, good_replies, lines, play_call, records, write_lines
-from trainer.records.chain import record_hash
 from trainer.content.vocabulary import Signal
+from trainer.records.chain import record_hash
 
 PERSONA = "aggressive-broadband-outage"
 REPLIES = MILD

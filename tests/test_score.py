@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 from tests.conftest import FIXTURES
-from trainer.scoring.dialog import Dialog
 from trainer.content.loader import load_rubric
 from trainer.content.rubric import Applies
-from trainer.scoring.scorer import Scorer, Status
 from trainer.content.vocabulary import Signal
+from trainer.scoring.dialog import Dialog
+from trainer.scoring.scorer import Scorer, Status
 
 GOOD = FIXTURES / "dialogs" / "en-good.json"
 BAD = FIXTURES / "dialogs" / "en-bad.json"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
 from tests.conftest import FIXTURES
-from trainer.scoring.detectors import detectors_for
 from trainer.content.vocabulary import Language, Signal
+from trainer.scoring.detectors import detectors_for
 
 CASE_FILES = sorted((FIXTURES / "signals").glob("*.yaml"))
 

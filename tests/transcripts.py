@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from trainer.records.chain import record_hash
@@ -15,7 +15,7 @@ MILD = ["I understand how frustrating this is. When did it start?",
 POOR = ["Well, the system shows no fault. Did you restart it?", "No, that's not possible.", "We can't do anything."]
 
 
-@lru_cache(maxsize=None)
+@cache
 def good_replies(persona_id: str) -> tuple[str, ...]:
     """What the engine tests' good trainee says to this persona; the director is deterministic, so replaying
     these through `trainer play` gives the same, passing, call."""

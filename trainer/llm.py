@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from trainer.errors import UserError
 from trainer.config.settings import Resolved
+from trainer.errors import UserError
+
+if TYPE_CHECKING:
+    from openai import Stream
+    from openai.types.chat import ChatCompletionChunk, ChatCompletionMessageParam
 
 
 class LLMError(UserError):
@@ -31,7 +35,7 @@ class LLM:
 
     def complete(self, messages: list[dict[str, str]], **options: Any) -> str:
         try:
-            response = self.client.chat.completions.create(model=self.model, messages=messages, **options)
+            response = self.client.chat.completions.create(model=self.model, messages=_params(messages), **options)
         except self._openai.APIError as exc:
             raise LLMError(_describe(exc, self.settings)) from None
         choice = response.choices[0] if response.choices else None
@@ -40,9 +44,9 @@ class LLM:
     def stream(self, messages: list[dict[str, str]], **options: Any) -> Iterator[str]:
         """Yields pieces of the reply as they arrive; raises LLMError if the stream fails part-way."""
         try:
-            stream = self.client.chat.completions.create(
-                model=self.model, messages=messages, stream=True, **options
-            )
+            stream = cast("Stream[ChatCompletionChunk]", self.client.chat.completions.create(
+                model=self.model, messages=_params(messages), stream=True, **options
+            ))
             finished = False
             for chunk in stream:
                 if not chunk.choices:
@@ -75,3 +79,8 @@ def _describe(exc: Exception, settings: Resolved) -> str:
     if "Timeout" in name:
         return f"{where} did not answer within {settings.llm.timeout:g} s"
     return f"cannot reach {where}: {exc}"
+
+
+def _params(messages: list[dict[str, str]]) -> list[ChatCompletionMessageParam]:
+    """Our plain {"role", "content"} messages, as the client's types name them."""
+    return cast("list[ChatCompletionMessageParam]", messages)

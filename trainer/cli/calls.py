@@ -41,8 +41,8 @@ def play(
       trainer play --persona de-kompensation-sofa-lieferung --replies replies.txt --json
       trainer play --persona undecided-mobile-plan --backend openai --base-url http://127.0.0.1:11434/v1 --model llama3.2
     """
-    from trainer.engine.actors import LLMActor, ScriptedActor
     from trainer.content.loader import load_rubric
+    from trainer.engine.actors import LLMActor, ScriptedActor
     from trainer.engine.session import draw_seed, new_session
 
     library = load_library(locations.personas_dir())
@@ -55,8 +55,8 @@ def play(
     scripted = ScriptedActor(persona, seed)
     actor: ScriptedActor | LLMActor = scripted
     if backend == "openai":
-        from trainer.llm import LLM
         from trainer.config.settings import resolve_llm
+        from trainer.llm import LLM
 
         actor = LLMActor(persona, LLM(resolve_llm(base_url=base_url, model=model)), scripted)
     session = new_session(
@@ -105,8 +105,8 @@ def resume(session_id: str, replies, as_json: bool, model: str | None, base_url:
     scripted = ScriptedActor(persona, int(header.get("seed") or 0))
     actor: ScriptedActor | LLMActor = scripted
     if header.get("backend") == "openai":
-        from trainer.llm import LLM
         from trainer.config.settings import resolve_llm
+        from trainer.llm import LLM
 
         chosen = model or str(header.get("model") or "") or None
         actor = LLMActor(persona, LLM(resolve_llm(base_url=base_url, model=chosen)), scripted)
@@ -130,10 +130,10 @@ def converse(session, library, replies, as_json: bool) -> None:  # type: ignore[
 
     `trainer play` and `trainer resume` share it, so a resumed call goes on exactly as a new one would.
     """
-    from trainer.scoring.debrief import build_debrief
+    from trainer.content.templates import render_file
     from trainer.engine.director import Outcome
     from trainer.engine.handover import handover_line
-    from trainer.content.templates import render_file
+    from trainer.scoring.debrief import build_debrief
 
     say = (lambda *a, **k: None) if as_json else click.echo
     interactive = replies is None and sys.stdin.isatty()

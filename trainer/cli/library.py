@@ -11,7 +11,7 @@ import click
 from trainer.config import locations
 from trainer.content.library import load_library, validate_files
 from trainer.content.persona import Persona
-from trainer.content.vocabulary import SOURCE_TITLES, CustomerType, Difficulty, Fault, Language
+from trainer.content.vocabulary import SOURCE_TITLES, CustomerType, Difficulty, Fault, Language, MoodBand
 from trainer.wording import plural
 
 
@@ -120,7 +120,7 @@ def describe(persona: Persona, path: Path) -> str:
         "Lines per intent (calm/annoyed/angry):",
     ]
     for intent, bands in persona.lines.items():
-        counts = "/".join(str(len(bands.get(b, []))) for b in ("calm", "annoyed", "angry"))
+        counts = "/".join(str(len(bands.get(band, []))) for band in MoodBand)
         out.append(f"  {intent.value:18} {counts}")
     out += ["", "Opening:"] + [f"  {line}" for line in persona.opening]
     return "\n".join(out)

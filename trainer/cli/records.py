@@ -189,7 +189,8 @@ def rescore(paths: tuple[Path, ...], rubric_path: Path | None) -> None:
       trainer rescore transcripts/ --rubric rubrics/strict.yaml
     """
     from trainer.content.loader import FileError
-    from trainer.records.rescore import counts_text, rescore as rescore_one
+    from trainer.records.rescore import counts_text
+    from trainer.records.rescore import rescore as rescore_one
     from trainer.scoring.scorer import Scorer
 
     rubric, _ = load_rubric_or_fail(rubric_path)
@@ -252,10 +253,10 @@ def report(paths: tuple[Path, ...], html_out: Path | None, csv_out: Path | None,
       trainer report transcripts/
       trainer report transcripts/ --html cohort.html --csv cohort.csv
     """
+    from trainer.content.templates import render_file
     from trainer.records.history import summarise
     from trainer.records.report import build_report, rate_bars, report_csv, score_line, trend_text
     from trainer.scoring.scorer import Scorer
-    from trainer.content.templates import render_file
 
     rubric, _ = load_rubric_or_fail(rubric_path)
     transcripts, _ = read_folder(paths, "reading transcripts")
@@ -300,9 +301,9 @@ def certify(paths: tuple[Path, ...], trainee: str, output: Path | None, rubric_p
     import re
     from datetime import date
 
+    from trainer.content.templates import render_file
     from trainer.records.certification import assess, same_trainee
     from trainer.records.history import summarise
-    from trainer.content.templates import render_file
     from trainer.records.verification import verify_transcript
 
     rubric, path = load_rubric_or_fail(rubric_path)

@@ -41,16 +41,16 @@ def score(
     never change them or the score. If the judge fails, the scores are still
     printed, its errors go to stderr and the exit code is 1.
     """
-    from trainer.records.store import load_scorable
     from trainer.content.loader import FileError, load_rubric
-    from trainer.scoring.scorer import Scorer, session_json
     from trainer.content.templates import render_file
+    from trainer.records.store import load_scorable
+    from trainer.scoring.scorer import Scorer, session_json
 
     rubric = load_rubric(rubric_path or locations.default_rubric())
     llm = None
     if judge:
-        from trainer.llm import LLM
         from trainer.config.settings import resolve_llm
+        from trainer.llm import LLM
 
         llm = LLM(resolve_llm(base_url=base_url, model=model))
     scorer = Scorer(rubric)
@@ -101,11 +101,11 @@ def debrief(file: Path, rubric_path: Path | None, fmt: str, output: Path | None)
       trainer debrief tests/fixtures/dialogs/en-bad.json
       trainer debrief call.json --format html -o debrief.html
     """
-    from trainer.scoring.debrief import build_debrief, criteria_chart, mood_chart
-    from trainer.records.store import load_scorable
     from trainer.content.loader import load_rubric
-    from trainer.scoring.scorer import Scorer
     from trainer.content.templates import render_file
+    from trainer.records.store import load_scorable
+    from trainer.scoring.debrief import build_debrief, criteria_chart, mood_chart
+    from trainer.scoring.scorer import Scorer
 
     rubric = load_rubric(rubric_path or locations.default_rubric())
     dialog = load_scorable(file)

@@ -8,8 +8,8 @@ import tomllib
 import unicodedata
 from pathlib import Path
 
-from trainer.errors import UserError
 from trainer.config.settings import home
+from trainer.errors import UserError
 
 FILE = "trainee.toml"  # a file of its own: the user's config.toml is never rewritten
 LONGEST = 100

@@ -6,6 +6,7 @@ import difflib
 import re
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,10 +14,10 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from trainer.errors import UserError
 from trainer.content.persona import Persona
 from trainer.content.rubric import Rubric
 from trainer.content.templates import check_template
+from trainer.errors import UserError
 
 Model = TypeVar("Model", bound=BaseModel)
 Loc = tuple[str | int, ...]
@@ -69,12 +70,13 @@ _Yaml12Loader.add_implicit_resolver(
 
 # libyaml parses the same documents several times faster (it takes the app's start-up under a second);
 # the resolvers stay the Python ones above, so values and positions come out the same.
-_CYaml12Loader: type | None = None
+_CYaml12Loader: type[yaml.CSafeLoader] | None = None
 if getattr(yaml, "__with_libyaml__", False):
-    class _CYaml12Loader(yaml.CSafeLoader):  # type: ignore[no-redef]
+    class _CLoader(yaml.CSafeLoader):
         pass
 
-    _CYaml12Loader.yaml_implicit_resolvers = _Yaml12Loader.yaml_implicit_resolvers
+    _CLoader.yaml_implicit_resolvers = _Yaml12Loader.yaml_implicit_resolvers
+    _CYaml12Loader = _CLoader
 
 
 @dataclass
@@ -208,7 +210,7 @@ def load_rubric(path: Path | YamlDocument) -> Rubric:
     return load_model(path, Rubric)
 
 
-def _describe(doc: YamlDocument, model: type[BaseModel], err: dict[str, Any]) -> Problem:
+def _describe(doc: YamlDocument, model: type[BaseModel], err: Mapping[str, Any]) -> Problem:
     loc: Loc = tuple(err["loc"])
     kind = err["type"]
     given = err.get("input")
@@ -245,7 +247,7 @@ def _describe(doc: YamlDocument, model: type[BaseModel], err: dict[str, Any]) ->
     return doc.problem(loc, message[0].lower() + message[1:])
 
 
-def describe_plain(path: Path, err: dict[str, Any]) -> Problem:
+def describe_plain(path: Path, err: Mapping[str, Any]) -> Problem:
     """A validation error in a file without positions (JSON): the field path and what was expected."""
     doc = YamlDocument(path, None, {})
     return _describe(doc, BaseModel, err)

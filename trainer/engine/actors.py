@@ -11,11 +11,11 @@ from importlib import resources
 
 import yaml
 
-from trainer.engine.director import Decision
-from trainer.llm import LLM, LLMError
 from trainer.content.persona import HiddenFact, Persona
 from trainer.content.templates import render, render_file
 from trainer.content.vocabulary import Intent, Language, MoodBand
+from trainer.engine.director import Decision
+from trainer.llm import LLM, LLMError
 
 BAND_ORDER = (MoodBand.calm, MoodBand.annoyed, MoodBand.angry)
 # Optional intents fall back to a required one a persona always has.

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from trainer.scoring.detectors import TurnReading
 from trainer.content.persona import HiddenFact, Persona
 from trainer.content.phrases import Group
-from trainer.scoring.matcher import PhraseIndex, tokenize
 from trainer.content.vocabulary import CustomerType, Fault, Intent, MoodBand
+from trainer.scoring.detectors import TurnReading
+from trainer.scoring.matcher import PhraseIndex, tokenize
 
 # How much each move moves the mood (before the persona's reaction multipliers).
 # A move repeated loses half its effect each time: the fifth "I understand" calms no one.

@@ -6,15 +6,15 @@ import glob
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trainer.records.chain import Transcript, TranscriptProblem, read_transcript
-from trainer.engine.director import Decision
 from trainer.content.persona import Persona
 from trainer.content.rubric import Rubric
-from trainer.scoring.scorer import Scorer
+from trainer.engine.director import Decision
 from trainer.engine.session import Actor, Session
 from trainer.errors import UserError
+from trainer.records.chain import Transcript, TranscriptProblem, read_transcript
 from trainer.records.signing import Signer
 from trainer.records.store import FORMAT_VERSION, TranscriptWriter, content_hash, now
+from trainer.scoring.scorer import Scorer
 
 
 class ResumeError(UserError):

@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trainer.engine.actors import Event, LLMActor, Notice, Piece, Restart, ScriptedActor
-from trainer.scoring.detectors import Detectors
-from trainer.scoring.dialog import Dialog
-from trainer.engine.director import Decision, Director, Outcome
 from trainer.content.persona import HiddenFact, Persona
 from trainer.content.rubric import Rubric
-from trainer.scoring.scorer import Scorer, SessionScore
-from trainer.records.store import TranscriptWriter, content_hash, now
-from trainer.errors import UserError
 from trainer.content.vocabulary import Signal
+from trainer.engine.actors import Event, LLMActor, Notice, Piece, Restart, ScriptedActor
+from trainer.engine.director import Decision, Director, Outcome
+from trainer.errors import UserError
+from trainer.records.store import TranscriptWriter, content_hash, now
+from trainer.scoring.detectors import Detectors
+from trainer.scoring.dialog import Dialog
+from trainer.scoring.scorer import Scorer, SessionScore
 
 if TYPE_CHECKING:
     from trainer.records.signing import Signer

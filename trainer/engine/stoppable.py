@@ -7,9 +7,9 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from trainer.content.persona import HiddenFact
 from trainer.engine.actors import Event, LLMActor, Notice, Piece, ScriptedActor
 from trainer.engine.director import Decision
-from trainer.content.persona import HiddenFact
 
 INTERRUPTED = "interrupted: the trainee stopped the customer mid-line"
 POLL = 0.05  # seconds between looks at the stop flag while the model is silent

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from trainer.records.history import SessionSummary
 from trainer.content.rubric import Certification, Requirement
+from trainer.records.history import SessionSummary
 from trainer.records.verification import Verification
 
 
@@ -92,9 +92,9 @@ def assess(trainee: str, track: Certification, sessions: Iterable[tuple[SessionS
     taken_by = {index: rid for rid, index in owner.items()}
     titles = {r.id: r.title for r in track.requirements}
     for requirement in track.requirements:
-        index = owner.get(requirement.id)
-        if index is not None:
-            session, verification = mine[index]
+        held = owner.get(requirement.id)
+        if held is not None:
+            session, verification = mine[held]
             outcome.counted.append(Counted(requirement, session, verification))
             continue
         if eligible[requirement.id]:

@@ -128,8 +128,8 @@ def summarise(transcript: Transcript, scorer: Scorer | None = None) -> SessionSu
 
 
 def _rescored(transcript: Transcript, scorer: Scorer) -> dict[str, tuple[int, int]]:
-    from trainer.scoring.dialog import dialog_from_records
     from trainer.content.loader import FileError
+    from trainer.scoring.dialog import dialog_from_records
 
     try:
         result = scorer.score(dialog_from_records(transcript.path, transcript.records))

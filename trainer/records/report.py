@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import escape
 
-from trainer.scoring.charts import Scale, line_chart
 from trainer.records.history import SessionSummary
+from trainer.scoring.charts import Scale, line_chart
 
 WEAKEST = 3
 

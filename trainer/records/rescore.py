@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from trainer.records.chain import Transcript
-from trainer.scoring.dialog import dialog_from_records
-from trainer.records.history import summarise
-from trainer.scoring.scorer import Scorer
 from trainer.content.vocabulary import Signal
+from trainer.records.chain import Transcript
+from trainer.records.history import summarise
+from trainer.scoring.dialog import dialog_from_records
+from trainer.scoring.scorer import Scorer
 
 Counts = tuple[int, int]  # (met, missed)
 

@@ -68,7 +68,7 @@ class Signer:
 
 
 def signed_bytes(session_id: str, count: int, chain: str | None, domain: bytes = DOMAIN) -> bytes:
-    return domain + f"{session_id}\n{count}\n{chain}".encode("utf-8")
+    return domain + f"{session_id}\n{count}\n{chain}".encode()
 
 
 def key_id(public: Ed25519PublicKey) -> str:

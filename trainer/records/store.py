@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,7 @@ def content_hash(path: Path) -> str:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 class TranscriptWriter:
@@ -45,7 +45,7 @@ class TranscriptWriter:
 
     def __init__(self, folder: Path, header: dict[str, Any], sealer: Signer | None = None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         self.session_id = f"{stamp}-{header.get('persona_id', 'session')}-{secrets.token_hex(3)}"
         self.path = folder / f"{self.session_id}.jsonl"
         self._file = self.path.open("x", encoding="utf-8")

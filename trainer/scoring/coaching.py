@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainer.scoring.dialog import Dialog, Role
 from trainer.content.rubric import Applies, Criterion, Scope
-from trainer.scoring.scorer import Scorer, ScoredTurn, SessionScore, Status
 from trainer.content.vocabulary import Language
+from trainer.scoring.dialog import Dialog, Role
+from trainer.scoring.scorer import ScoredTurn, Scorer, SessionScore, Status
 
 # Criteria whose window closes soon: the hint offers them before those owed somewhere in the session.
 URGENT = (Applies.first_reply, Applies.company_at_fault, Applies.before_first_solution,

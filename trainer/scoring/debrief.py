@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from trainer.scoring.charts import Scale, line_chart
 from trainer.content.library import Library
 from trainer.content.rubric import Criterion, Scope
-from trainer.scoring.scorer import CriterionResult, ScoredTurn, SessionScore, Status
 from trainer.content.vocabulary import Language
+from trainer.scoring.charts import Scale, line_chart
+from trainer.scoring.scorer import CriterionResult, ScoredTurn, SessionScore, Status
 
 MOMENTS = 3
 
@@ -78,7 +78,8 @@ def better_phrasing(moment: Moment, language: Language) -> str:
         end = start + len(sentence)
         if sentence and not any(s < end and start < e for s, e in bad_spans):
             kept.append(sentence)
-    openers, closers = [], []
+    openers: list[str] = []
+    closers: list[str] = []
     # The missing moves first, heaviest first; then plain replacements for what went wrong.
     for criterion in sorted(moment.missed, key=lambda c: (not c.satisfied_by, -c.weight)):
         phrase = criterion.example_in(language)

@@ -9,8 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from trainer.content.phrases import Detection, Group, PhraseList, load_phrase_list
-from trainer.scoring.matcher import NEGATION_REACH, Match, PhraseIndex, Token, normalise, tokenize
 from trainer.content.vocabulary import Cue, CustomerCue, Language, Signal
+from trainer.scoring.matcher import NEGATION_REACH, Match, PhraseIndex, Token, normalise, tokenize
 
 Span = tuple[int, int]
 

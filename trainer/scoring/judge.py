@@ -6,9 +6,9 @@ import json
 import re
 from dataclasses import dataclass
 
+from trainer.content.templates import render_file
 from trainer.llm import LLM, LLMError
 from trainer.scoring.scorer import SessionScore, Status
-from trainer.content.templates import render_file
 
 _BARE_ANSWER = re.compile(r"\b(yes|no)\b", re.IGNORECASE)
 

@@ -257,6 +257,7 @@ class PhraseIndex:
                         turn_words = _TurnWords(tokens)
                     if not all(turn_words.has(slot) for slot in entry.later):
                         continue
+                last: int | None
                 if len(slots) == 1:
                     last = i
                 elif entry.gapless:

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from trainer.scoring.detectors import Detectors, TurnReading
-from trainer.scoring.dialog import Dialog, Role
 from trainer.content.rubric import Applies, Criterion, Rubric, Scope
 from trainer.content.vocabulary import CustomerCue, Language, Signal
+from trainer.scoring.detectors import Detectors, TurnReading
+from trainer.scoring.dialog import Dialog, Role
 
 # Signals a trainee can earn by a stock phrase; repeating one earns nothing.
 STOCK = ("empathy", "apology", "thanks")
