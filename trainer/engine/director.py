@@ -112,7 +112,8 @@ class Director:
         moves: list[str] = []
         before = state.mood
 
-        tokens, _ = tokenize(text, persona.language.value)
+        # The detectors' words for this turn; tokenised here only for a reading made without them.
+        tokens = reading.tokens or tokenize(text, persona.language.value)[0]
         matched = self._needs.find(tokens, text)
         ctype = persona.type
 

@@ -29,6 +29,7 @@ class TurnReading:
     cues: dict[Cue, list[Span]] = field(default_factory=dict)
     customer: dict[CustomerCue, list[Span]] = field(default_factory=dict)
     phrases: dict[str, list[str]] = field(default_factory=dict)  # detector name -> matched words, lowercased
+    tokens: list[Token] = field(default_factory=list)  # the turn's words, for whoever reads it next (the director)
 
     def spans(self, name: str) -> list[Span]:
         # Signal, Cue and CustomerCue are str enums: their members are equal to their names.
@@ -115,7 +116,7 @@ class Detectors:
         found = self.trainee_index.find(tokens, text)
         signals: dict[Signal, list[Span]] = {s: [] for s in self.signals}
         cues: dict[Cue, list[Span]] = {c: [] for c in self.cues}
-        reading = TurnReading(signals, cues)
+        reading = TurnReading(signals, cues, tokens=tokens)
         for owner in found:
             target = self._by_owner.get(owner)
             if target is None:
