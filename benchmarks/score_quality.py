@@ -1,6 +1,6 @@
 """Benchmark: how well the detectors read the labelled development corpus, per signal and per language.
 
-Run: .venv/bin/python benchmarks/score_quality.py [--show misses|alarms|all] [--language de] [PATH...]
+Run: .venv/bin/python benchmarks/score_quality.py [--show misses|alarms|all] [--language de] [--half odd|even] [PATH...]
 
 PATH defaults to corpus/written/ and corpus/real/ (every .jsonl under them). Prints precision, recall and F1 of
 each signal in each language (and over all languages), the macro-F1 per language and
@@ -42,8 +42,12 @@ def main() -> None:
                         default=[d for d in (ROOT / "corpus" / "written", ROOT / "corpus" / "real") if d.is_dir()])
     parser.add_argument("--show", choices=["misses", "alarms", "all"], help="list the items read wrongly")
     parser.add_argument("--language", choices=[x.value for x in Language], help="only this language")
+    parser.add_argument("--half", choices=["odd", "even"],
+                        help="only the items whose number is odd (to tune on) or even (to check on)")
     args = parser.parse_args()
     items = [i for i in read_corpus(args.paths) if args.language is None or i.language.value == args.language]
+    if args.half:
+        items = [i for i in items if int(i.id.rsplit("-", 1)[-1]) % 2 == (args.half == "odd")]
     quality = evaluate(items)
     origins = sorted({i.origin for i in items})
     print(f"{len(items)} items ({', '.join(origins)}) from {', '.join(str(p) for p in args.paths)}\n")
