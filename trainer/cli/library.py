@@ -150,7 +150,7 @@ def validate(paths: tuple[Path, ...]) -> None:
         f"and {plural(counts['phrases'], 'phrase list')} are valid"
     )
     if problems:
-        click.echo(f"{summary}; {len(problems)} problems", err=True)
+        click.echo(f"{summary}; {plural(len(problems), 'problem')}", err=True)
         sys.exit(1)
     click.echo(summary)
 

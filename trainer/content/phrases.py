@@ -13,6 +13,18 @@ from trainer.content.vocabulary import Cue, CustomerCue, Language, Signal
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
+def check_phrases(phrases: list[str]) -> list[str]:
+    """A phrase the matcher can compile, or a ValueError saying what is wrong with it (a list's validator)."""
+    for phrase in phrases:
+        parts = phrase.split()
+        if parts[0] == "*" or parts[-1] == "*":
+            raise ValueError(f"a phrase cannot start or end with '*': {phrase!r}")
+        for part in parts:
+            if "|" in part and any(len(_WORD.findall(o.strip("=").rstrip("*"))) != 1 for o in part.split("|")):
+                raise ValueError(f"each choice in 'a|b' must be one word: {part!r} in {phrase!r}")
+    return phrases
+
+
 class Group(Strict):
     """Phrases or regular expressions of which one must match."""
 
@@ -31,15 +43,8 @@ class Group(Strict):
 
     @field_validator("phrases")
     @classmethod
-    def _no_leading_gap(cls, phrases: list[str]) -> list[str]:
-        for phrase in phrases:
-            parts = phrase.split()
-            if parts[0] == "*" or parts[-1] == "*":
-                raise ValueError(f"a phrase cannot start or end with '*': {phrase!r}")
-            for part in parts:
-                if "|" in part and any(len(_WORD.findall(o.rstrip("*"))) != 1 for o in part.split("|")):
-                    raise ValueError(f"each choice in 'a|b' must be one word: {part!r} in {phrase!r}")
-        return phrases
+    def _well_formed(cls, phrases: list[str]) -> list[str]:
+        return check_phrases(phrases)
 
 
 class Detection(Group):
@@ -53,6 +58,11 @@ class Detection(Group):
         description="Further groups that must each match in the same sentence (e.g. a time for a commitment).",
     )
     negatable: bool = Field(True, description="A negator just before the phrase cancels it ('not sorry').")
+
+    @field_validator("exceptions")
+    @classmethod
+    def _exceptions_well_formed(cls, phrases: list[str]) -> list[str]:
+        return check_phrases(phrases)
 
 
 class PhraseList(Strict):

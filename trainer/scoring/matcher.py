@@ -99,13 +99,27 @@ Part = tuple[Alt, ...] | None  # None is a gap
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Slot:
-    """One word position of a phrase: the surfaces or lemmas that fill it, or prefixes that do."""
+    """One word position of a phrase: the written forms or lemmas that fill it, or prefixes that do.
 
-    keys: frozenset[str]
+    An `=word` alternative fills it only as written: its form is among the surfaces, not the lemmas, so
+    "=hear" does not take "heard" although simplemma reads "heard" as "hear".
+    """
+
+    surfaces: frozenset[str]
+    lemmas: frozenset[str]
     prefixes: tuple[str, ...]
 
+    @property
+    def keys(self) -> frozenset[str]:
+        """Every form the index may find the slot by; `fits` then decides."""
+        return self.surfaces | self.lemmas
+
+    @property
+    def exact_only(self) -> bool:
+        return not self.surfaces <= self.lemmas
+
     def fits(self, token: Token) -> bool:
-        if token.surface in self.keys or token.lemma in self.keys:
+        if token.surface in self.surfaces or token.lemma in self.lemmas:
             return True
         return any(token.surface.startswith(p) or token.lemma.startswith(p) for p in self.prefixes)
 
@@ -119,7 +133,9 @@ class Phrase:
     def slots(self) -> tuple[Slot | None, ...]:
         return tuple(
             None if part is None else Slot(
-                frozenset(k for alt in part if not alt.prefix for k in (alt.surface, alt.lemma) if k),
+                frozenset(alt.surface for alt in part if not alt.prefix),
+                # A word matched on its lemma also takes a token whose lemma is the word as written.
+                frozenset(k for alt in part if not alt.prefix and alt.lemma for k in (alt.surface, alt.lemma)),
                 tuple(alt.surface for alt in part if alt.prefix),
             )
             for part in self.parts
@@ -188,6 +204,7 @@ class PhraseIndex:
                 entry = _Entry(
                     phrase.text, slots, all(slot is not None for slot in slots),
                     tuple(slot for slot in slots[1:] if slot is not None),
+                    slots[0] is not None and slots[0].exact_only,
                 )
                 first, second = slots[0], slots[1] if len(slots) > 1 else None
                 if len(slots) == 1 and first is not None:
@@ -252,6 +269,8 @@ class PhraseIndex:
                 continue
             for owner, entry in hits:
                 slots = entry.slots
+                if entry.check_first and not slots[0].fits(token):  # type: ignore[union-attr]
+                    continue  # found by its lemma, but the phrase wants the word as written
                 if entry.later:
                     if turn_words is None:
                         turn_words = _TurnWords(tokens)
@@ -282,6 +301,7 @@ class _Entry:
     slots: tuple[Slot | None, ...]
     gapless: bool
     later: tuple[Slot, ...]  # the word slots after the first: each must fit some word of the turn
+    check_first: bool  # the first slot holds an `=word`: a hit by lemma must be checked against the written form
 
 
 class _TurnWords:
