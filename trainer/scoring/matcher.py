@@ -108,11 +108,7 @@ class Slot:
     surfaces: frozenset[str]
     lemmas: frozenset[str]
     prefixes: tuple[str, ...]
-
-    @property
-    def keys(self) -> frozenset[str]:
-        """Every form the index may find the slot by; `fits` then decides."""
-        return self.surfaces | self.lemmas
+    keys: frozenset[str]  # every form the index may find the slot by (surfaces and lemmas); `fits` then decides
 
     @property
     def exact_only(self) -> bool:
@@ -131,15 +127,14 @@ class Phrase:
 
     @property
     def slots(self) -> tuple[Slot | None, ...]:
-        return tuple(
-            None if part is None else Slot(
-                frozenset(alt.surface for alt in part if not alt.prefix),
-                # A word matched on its lemma also takes a token whose lemma is the word as written.
-                frozenset(k for alt in part if not alt.prefix and alt.lemma for k in (alt.surface, alt.lemma)),
-                tuple(alt.surface for alt in part if alt.prefix),
-            )
-            for part in self.parts
-        )
+        return tuple(None if part is None else _slot(part) for part in self.parts)
+
+
+def _slot(part: tuple[Alt, ...]) -> Slot:
+    surfaces = frozenset(alt.surface for alt in part if not alt.prefix)
+    # A word matched on its lemma also takes a token whose lemma is the word as written.
+    lemmas = frozenset(k for alt in part if not alt.prefix and alt.lemma for k in (alt.surface, alt.lemma))
+    return Slot(surfaces, lemmas, tuple(alt.surface for alt in part if alt.prefix), surfaces | lemmas)
 
 
 def compile_phrase(phrase: str, language: str) -> list[Phrase]:
