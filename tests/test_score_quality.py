@@ -10,8 +10,8 @@ from trainer.scoring.quality import Quality, evaluate, read_corpus
 
 # macro-F1 on corpus/written, as benchmarks/score_quality.py printed it when these were set; raise them
 # as the detectors improve, never lower them to let a change through.
-FLOOR = {"en": 0.61, "de": 0.63, "lv": 0.66, "pl": 0.66, "ru": 0.70, "nl": 0.67}
-OVERALL = 0.66
+FLOOR = {"en": 0.85, "de": 0.86, "lv": 0.89, "pl": 0.87, "ru": 0.90, "nl": 0.89}
+OVERALL = 0.88
 
 
 @pytest.fixture(scope="module")
