@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import json
 import os
 import re
 import select
@@ -55,8 +56,8 @@ class Terminal:
         os.close(slave)
         self.screen = ""
 
-    def wait_for(self, text: str, timeout: float = 30.0) -> float:
-        """Seconds (perf_counter) at which `text` was first drawn."""
+    def wait_for(self, *texts: str, timeout: float = 30.0) -> float:
+        """Seconds (perf_counter) at which one of `texts` was first drawn."""
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             ready, _, _ = select.select([self.master], [], [], 0.05)
@@ -66,9 +67,9 @@ class Terminal:
                 except OSError:
                     break
                 self.screen += ESCAPES.sub("", chunk)
-                if text in self.screen:
+                if any(text in self.screen for text in texts):
                     return time.perf_counter()
-        raise TimeoutError(f"{text!r} never appeared; last output: {self.screen[-300:]!r}")
+        raise TimeoutError(f"{texts!r} never appeared; last output: {self.screen[-300:]!r}")
 
     def send(self, keys: str) -> float:
         self.screen = ""
@@ -85,30 +86,41 @@ class Terminal:
         os.close(self.master)
 
 
-def expected_lines() -> tuple[str, str, str]:
+class Expected:
     """The first customer of the list, and what the scripted engine has them say: the screen must show it."""
-    library = load_library(locations.personas_dir())
-    first = sorted(library.personas.values(),
-                   key=lambda p: (p.language.value != "en", p.language.value, p.type.value, p.id))[0]
-    rubric_path = locations.default_rubric()
-    session = new_session(first, library.paths[first.id], load_rubric(rubric_path), rubric_path,
-                          ScriptedActor(first, 0))
-    opening = session.start().text
-    reply = [e for e in session.reply(REPLY) if isinstance(e, CustomerTurn)][0].text
-    return first.name, opening, reply
+
+    def __init__(self) -> None:
+        self.library = load_library(locations.personas_dir())
+        self.first = sorted(self.library.personas.values(),
+                            key=lambda p: (p.language.value != "en", p.language.value, p.type.value, p.id))[0]
+        self.rubric_path = locations.default_rubric()
+        self.rubric = load_rubric(self.rubric_path)
+        self.name = self.first.name
+        self.openings = [ScriptedActor(self.first, seed).opening_line()[:30] for seed in range(40)]
+
+    def reply(self, folder: Path) -> str:
+        """The customer's answer to REPLY in the call the app is playing: every call draws a fresh seed, and the
+        transcript's header says which."""
+        (path,) = folder.glob("*.jsonl")
+        seed = int(json.loads(path.read_text(encoding="utf-8").splitlines()[0])["seed"])
+        session = new_session(self.first, self.library.paths[self.first.id], self.rubric, self.rubric_path,
+                              ScriptedActor(self.first, seed), seed=seed)
+        session.start()
+        return [e for e in session.reply(REPLY) if isinstance(e, CustomerTurn)][0].text
 
 
-def run_once(name: str, opening: str, reply: str, folder: str) -> tuple[float, float, float]:
-    env = {**os.environ, "TRAINER_TRANSCRIPTS": folder, "TERM": "xterm-256color",
+def run_once(expected: Expected, folder: Path) -> tuple[float, float, float]:
+    env = {**os.environ, "TRAINER_TRANSCRIPTS": str(folder), "TERM": "xterm-256color",
            "TRAINER_TRAINEE": "benchmark"}  # a known trainee: the app does not stop to ask for a name
     trainer = str(Path(sys.executable).with_name("trainer"))
     started = time.perf_counter()
     terminal = Terminal([trainer], env)
     try:
-        usable = terminal.wait_for(name) - started
+        usable = terminal.wait_for(expected.name) - started
         time.sleep(0.3)  # let the first screen settle, as a trainee would take a moment
         sent = terminal.send("\r")
-        opened = terminal.wait_for(opening[:30]) - sent
+        opened = terminal.wait_for(*expected.openings) - sent
+        reply = expected.reply(folder)
         time.sleep(0.5)
         terminal.send(REPLY)
         terminal.wait_for(REPLY[-20:])
@@ -124,11 +136,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    name, opening, reply = expected_lines()
+    expected = Expected()
     runs = []
     with tempfile.TemporaryDirectory() as folder:
-        for _ in range(args.runs):
-            runs.append(run_once(name, opening, reply, folder))
+        for n in range(args.runs):
+            runs.append(run_once(expected, Path(folder) / str(n)))
     print(f"trainer app, {args.runs} runs in a {COLUMNS}x{ROWS} pseudo-terminal, {os.cpu_count()} CPUs; "
           f"median (min-max), seconds")
     for label, values in zip(

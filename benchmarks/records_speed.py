@@ -30,7 +30,7 @@ from trainer.content.library import load_library  # noqa: E402
 from trainer.content.loader import load_rubric  # noqa: E402
 from trainer.engine.actors import ScriptedActor  # noqa: E402
 from trainer.engine.session import CustomerTurn, new_session  # noqa: E402
-from trainer.records.chain import link  # noqa: E402
+from trainer.records.chain import link, record_hash  # noqa: E402
 from trainer.records.signing import init_keys  # noqa: E402
 from trainer.records.store import read_records  # noqa: E402
 from trainer.scoring.scorer import Scorer  # noqa: E402
@@ -89,17 +89,17 @@ def generate(seeds: list[Path], folder: Path, count: int, home: Path) -> None:
         started = base + timedelta(minutes=13 * i)
         session_id = f"{started:%Y%m%d-%H%M%S}-{records[0]['persona_id']}-{i:06x}"
         records[0].update(session_id=session_id, trainee=f"trainee-{i % TRAINEES:03d}", started=started.isoformat())
-        body = [r for r in records if r["type"] != "signature"]
-        lines, previous = [], None
-        for n, record in enumerate(body):
-            record = link(record, previous, n)
-            lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
-            previous = record
-        if any(r["type"] == "signature" for r in records):
-            from trainer.records.chain import record_hash
-
-            signature = link(signer.signature_record(session_id, len(body), record_hash(previous)), previous, len(body))
-            lines.append(json.dumps(signature, ensure_ascii=False, separators=(",", ":")))
+        exam = any(r["type"] == "signature" for r in records)
+        chained: list[dict] = []
+        for record in (r for r in records if r["type"] not in ("signature", "seal")):
+            chained.append(link(record, chained[-1] if chained else None, len(chained)))
+            if exam:  # an exam is sealed after every record, as the trainer writes it
+                seal = signer.seal_record(session_id, len(chained), record_hash(chained[-1]))
+                chained.append(link(seal, chained[-1], len(chained)))
+        if exam:
+            signature = signer.signature_record(session_id, len(chained), record_hash(chained[-1]))
+            chained.append(link(signature, chained[-1], len(chained)))
+        lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in chained]
         (folder / f"{session_id}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
