@@ -14,7 +14,7 @@ def test_markdown_debrief_has_every_part(run_cli):
     result = run_cli("debrief", str(MOOD))
     assert result.exit_code == 0, result.stderr
     text = result.stdout
-    assert "**Score 77.8 / 100: passed**" in text
+    assert "**Score 80.0 / 100: passed**" in text
     for heading in ("## Criteria", "## Strongest moments", "## Weakest moments", "## Customer mood", "## Practise next"):
         assert heading in text
     assert "| Keep a calm tone | 3 | 0 |" in text
@@ -26,8 +26,9 @@ def test_weakest_moment_is_quoted_with_a_better_phrasing(run_cli):
     weakest = text.split("## Weakest moments")[1].split("##")[0]
     assert '1. Turn 1: "Well, the system shows no fault. Did you restart the router?"' in weakest
     assert "Missed: Acknowledge the feeling in the first reply" in weakest
-    # The missing move is added and the trainee's clean question kept.
-    assert 'Better: "I can hear how frustrating this has been for you. Did you restart the router?' in weakest
+    # The missing move is added and the trainee's own sentences kept ("no fault" refuses nothing: signals.md).
+    assert ('Better: "I can hear how frustrating this has been for you. Well, the system shows no fault. '
+            'Did you restart the router?') in weakest
 
 
 def test_strongest_moments_are_real_moves_not_just_staying_calm(run_cli):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,13 @@ def example(criterion: str, language: Language) -> str:
     return EXAMPLES[criterion].example_in(language)
 
 
+def restatement(persona: Persona) -> str:
+    """The rubric's paraphrase opener with the specifics it asks for: the first sentence of the persona's problem."""
+    opener = example("paraphrase_before_solution", persona.language).split("[")[0].strip()
+    first_sentence = re.split(r"(?<=[.!?])\s", persona.scenario.problem.strip())[0]
+    return f"{opener} {first_sentence}"
+
+
 def good_trainee(persona: Persona):
     """A trainee who does what the guidance says, adapting to what the customer just did."""
     language = persona.language
@@ -63,7 +71,7 @@ def good_trainee(persona: Persona):
             parts.append(example("empathy_first_reply", language))
             if persona.scenario.fault is Fault.company:
                 parts.append(example("apology_when_at_fault", language))
-        parts.append(example("paraphrase_before_solution", language))
+        parts.append(restatement(persona))
         parts.append(example("ask_questions", language))
         if last.decision.intent is Intent.ask_for_manager or persona.type is CustomerType.supervisor_demander:
             parts.append(example("escalate_when_asked", language))

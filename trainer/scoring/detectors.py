@@ -13,6 +13,17 @@ from trainer.content.vocabulary import Cue, CustomerCue, Language, Signal
 from trainer.scoring.matcher import NEGATION_REACH, Match, PhraseIndex, Token, normalise, tokenize
 
 Span = tuple[int, int]
+RESTATED = 2  # content words a paraphrase opener must be followed by: the specifics it restates
+# Words that name a problem without restating it ("the problem", "what happened"): no specifics.
+GENERIC = {
+    "en": frozenset({"problem", "issue", "situation", "happen", "happened", "thing", "correctly", "right", "request",
+                     "question", "concern", "correct", "everything", "said", "say", "tell", "told", "mean"}),
+    "de": frozenset({"problem", "anliegen", "situation", "passieren", "richtig", "sache", "frage", "geschehen"}),
+    "lv": frozenset({"problēma", "situācija", "notikt", "pareizi", "jautājums", "lieta"}),
+    "pl": frozenset({"problem", "sytuacja", "stać", "dobrze", "sprawa", "pytanie", "prawidłowo"}),
+    "ru": frozenset({"проблема", "ситуация", "произойти", "правильно", "вопрос", "случиться", "дело"}),
+    "nl": frozenset({"probleem", "situatie", "gebeuren", "goed", "vraag", "kwestie", "juist"}),
+}
 
 _SHOUT_WORD = re.compile(r"[^\W\d_]{2,}")
 _UPPER = "".join(c for c in map(chr, range(0x41, 0x530)) if c.isupper() and c.isalpha())
@@ -128,6 +139,9 @@ class Detectors:
                 (signals if table == "signals" else cues)[key] = merged  # type: ignore[index]
                 # One stretch of words matched by two phrases is still said once.
                 reading.phrases[key.value] = [text[a:b].lower() for a, b in merged]
+        if signals.get(Signal.paraphrase):
+            # An opener ("Let me make sure I understand…") is a paraphrase only with what it restates after it.
+            signals[Signal.paraphrase] = self._restating_openers(signals[Signal.paraphrase], tokens)
         for signal, extra in (
             (Signal.question, self._questions(text, tokens, sentences, found.get(self._not_questions, []))),
             (Signal.raised_tone, self._shouting(text)),
@@ -182,6 +196,23 @@ class Detectors:
             else:
                 run = []
         return found
+
+    def _restating_openers(self, spans: list[Span], tokens: list[Token]) -> list[Span]:
+        """The opener spans followed, in their sentence or the next, by at least RESTATED content words.
+
+        "Let me make sure I understand the problem." announces and restates nothing; "Let me make
+        sure I understand: the router has been down since Monday?" restates the customer's specifics.
+        """
+        kept = []
+        for start, end in spans:
+            after = [t for t in tokens if t.start >= end]
+            if not after:
+                continue
+            first_sentence = after[0].sentence
+            said = {t.lemma for t in after if t.sentence <= first_sentence + 1 and self._content(t)}
+            if len(said - GENERIC.get(self.language, frozenset())) >= RESTATED:
+                kept.append((start, end))
+        return kept
 
     def _restatement(self, tokens: list[Token], customer_before: str | Sequence[str]) -> list[Span]:
         earlier = [customer_before] if isinstance(customer_before, str) else list(customer_before)
