@@ -6,19 +6,19 @@ debrief, a name) or ask for a screen by name; only this class constructs them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 from textual.binding import Binding
 
-from trainer.app.call_report import CallReport
 from trainer.app.screens.choose import ChooseScreen
-from trainer.app.screens.conversation import ConversationScreen
-from trainer.app.screens.debrief import DebriefChoice, DebriefScreen
-from trainer.app.screens.help import HelpScreen
-from trainer.app.screens.history import HistoryScreen
-from trainer.app.screens.trainee import TraineeScreen
 from trainer.app.settings import AppSettings
 from trainer.content.library import Library
 from trainer.content.persona import Persona
+
+if TYPE_CHECKING:
+    from trainer.app.call_report import CallReport
+    from trainer.app.screens.debrief import DebriefChoice
 from trainer.content.rubric import Rubric
 from trainer.scoring.scorer import Scorer
 
@@ -73,8 +73,12 @@ class TrainerApp(App[None]):
         while len(self.screen_stack) > 2 and not isinstance(self.screen, ChooseScreen):
             self.pop_screen()
 
+    # The screens after the first are imported when first opened: the choice of customer is drawn sooner.
+
     def ask_trainee(self) -> None:
         """Who is practising: asked before the first call, and whenever the trainee wants to change it."""
+        from trainer.app.screens.trainee import TraineeScreen
+
         self.push_screen(TraineeScreen(self.settings.trainee, self.settings.animate), self._trainee_chosen)
 
     def _trainee_chosen(self, name: str | None) -> None:
@@ -82,6 +86,8 @@ class TrainerApp(App[None]):
             self.adopt_trainee(name)
 
     def start_call(self, persona: Persona, mode: str) -> None:
+        from trainer.app.screens.conversation import ConversationScreen
+
         self.push_screen(ConversationScreen(persona, mode), self._call_ended)
 
     def _call_ended(self, report: CallReport | None) -> None:
@@ -90,6 +96,8 @@ class TrainerApp(App[None]):
 
     def show_debrief(self, report: CallReport) -> None:
         """A call's debrief, after the call or from the history; what comes next is the trainee's choice."""
+        from trainer.app.screens.debrief import DebriefScreen
+
         self.push_screen(DebriefScreen(report), lambda choice: self._after_debrief(report, choice))
 
     def _after_debrief(self, report: CallReport, choice: DebriefChoice | None) -> None:
@@ -99,9 +107,13 @@ class TrainerApp(App[None]):
             self.show_choose()
 
     def show_history(self) -> None:
+        from trainer.app.screens.history import HistoryScreen
+
         self.push_screen(HistoryScreen())
 
     def show_help(self, mode: str) -> None:
+        from trainer.app.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(mode))
 
     def action_toggle_theme(self) -> None:
