@@ -10,8 +10,8 @@ from trainer.scoring.quality import Quality, evaluate, read_corpus
 
 # macro-F1 on corpus/written (both batches), as benchmarks/score_quality.py printed it when these were set;
 # raise them as the detectors improve, never lower them to let a change through.
-FLOOR = {"en": 0.83, "de": 0.82, "lv": 0.82, "pl": 0.81, "ru": 0.84, "nl": 0.82}
-OVERALL = 0.83
+FLOOR = {"en": 0.86, "de": 0.87, "lv": 0.87, "pl": 0.85, "ru": 0.88, "nl": 0.88}
+OVERALL = 0.87
 
 
 @pytest.fixture(scope="module")
