@@ -222,16 +222,3 @@ def test_one_phrase_matched_by_two_patterns_is_not_a_repeat(run_cli, tmp_path):
     _, (result,), _ = scored(run_cli, path)
     assert criteria(result["turns"][1])["empathy_first_reply"]["status"] == "met"
 
-
-def test_blaming_any_third_party_misses_no_deflection(run_cli, tmp_path):
-    """Not only the courier, warehouse or manufacturer the list names: whoever is made the culprit."""
-    blamed = ["It's the supplier's fault, not ours.", "The mistake was on the bank's side.",
-              "The fault lies with the installer."]
-    turns = [t for text in blamed for t in ({"role": "customer", "text": "My order is late again."},
-                                            {"role": "trainee", "text": text})]
-    turns += [{"role": "customer", "text": "Is the router broken?"},
-              {"role": "trainee", "text": "There is a fault on the line; I'll book an engineer for Friday."}]
-    path = write(tmp_path, "d.json", {"language": "en", "turns": turns})
-    _, (result,), _ = scored(run_cli, path)
-    statuses = [criteria(t)["no_deflection"]["status"] for t in result["turns"] if t["role"] == "trainee"]
-    assert statuses == ["missed", "missed", "missed", "met"]
