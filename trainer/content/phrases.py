@@ -82,6 +82,11 @@ class PhraseList(Strict):
     paraphrase_openers: list[Text] = Field(
         default_factory=list, description="Sentence openers that, with shared content words, restate ('so', 'also')."
     )
+    not_specifics: list[Text] = Field(
+        default_factory=list,
+        description="Words that name the customer's problem without restating it ('problem', 'what happened'): "
+        "a paraphrase opener needs two other content words after it.",
+    )
     signals: dict[Signal, Detection]
     cues: dict[Cue, Detection]
     customer: dict[CustomerCue, Detection]

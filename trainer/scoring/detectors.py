@@ -14,16 +14,6 @@ from trainer.scoring.matcher import NEGATION_REACH, Match, PhraseIndex, Token, n
 
 Span = tuple[int, int]
 RESTATED = 2  # content words a paraphrase opener must be followed by: the specifics it restates
-# Words that name a problem without restating it ("the problem", "what happened"): no specifics.
-GENERIC = {
-    "en": frozenset({"problem", "issue", "situation", "happen", "happened", "thing", "correctly", "right", "request",
-                     "question", "concern", "correct", "everything", "said", "say", "tell", "told", "mean"}),
-    "de": frozenset({"problem", "anliegen", "situation", "passieren", "richtig", "sache", "frage", "geschehen"}),
-    "lv": frozenset({"problēma", "situācija", "notikt", "pareizi", "jautājums", "lieta"}),
-    "pl": frozenset({"problem", "sytuacja", "stać", "dobrze", "sprawa", "pytanie", "prawidłowo"}),
-    "ru": frozenset({"проблема", "ситуация", "произойти", "правильно", "вопрос", "случиться", "дело"}),
-    "nl": frozenset({"probleem", "situatie", "gebeuren", "goed", "vraag", "kwestie", "juist"}),
-}
 
 _SHOUT_WORD = re.compile(r"[^\W\d_]{2,}")
 _UPPER = "".join(c for c in map(chr, range(0x41, 0x530)) if c.isupper() and c.isalpha())
@@ -114,6 +104,7 @@ class Detectors:
         self.question_openers = _words(phrases.question_openers)
         self._not_questions = self.trainee_index.add(Group(phrases=phrases.not_questions))
         self.paraphrase_openers = _words(phrases.paraphrase_openers)
+        self.not_specifics = _words(phrases.not_specifics)
         self._content_cache: dict[str, frozenset[str]] = {}
         self._by_owner: dict[int, tuple[Signal | Cue, _Compiled, str]] = {
             **{c.main: (key, c, "signals") for key, c in self.signals.items()},
@@ -210,7 +201,7 @@ class Detectors:
                 continue
             first_sentence = after[0].sentence
             said = {t.lemma for t in after if t.sentence <= first_sentence + 1 and self._content(t)}
-            if len(said - GENERIC.get(self.language, frozenset())) >= RESTATED:
+            if len(said - self.not_specifics) >= RESTATED:
                 kept.append((start, end))
         return kept
 
