@@ -196,8 +196,6 @@ def known_keys(home: Path) -> tuple[dict[str, PublicKey], list[str]]:
 def check_signature(record: dict[str, Any], session_id: str, count: int, chain: str | None,
                     keys: dict[str, PublicKey]) -> str | None:
     """Why a signature record does not vouch for the records before it, or None when it does."""
-    from cryptography.exceptions import InvalidSignature
-
     if record.get("algorithm") != ALGORITHM:
         return f"signed with an unsupported algorithm {record.get('algorithm')!r}"
     public = keys.get(str(record.get("key")))
@@ -205,10 +203,7 @@ def check_signature(record: dict[str, Any], session_id: str, count: int, chain: 
         return f"signed with an unknown key {record.get('key')} (trust it with `trainer keys trust FILE`)"
     if record.get("records") != count:
         return f"truncated: the signature covers {record.get('records')} records, the file holds {count}"
-    try:
-        signature = base64.b64decode(str(record.get("signature", "")), validate=True)
-        public.key.verify(signature, signed_bytes(session_id, count, chain))
-    except (InvalidSignature, ValueError):
+    if not _verifies(public, record, signed_bytes(session_id, count, chain)):
         return "the signature does not match the records (changed after signing, or re-signed)"
     return None
 
@@ -219,19 +214,25 @@ def check_seal(record: dict[str, Any], session_id: str, count: int, keys: dict[s
     The seal signs the hash of the record just before it (its own `prev`), which the
     chain ties to every earlier record.
     """
-    from cryptography.exceptions import InvalidSignature
-
     public = keys.get(str(record.get("key")))
     if record.get("algorithm") != ALGORITHM or public is None:
         return f"sealed with an unknown key {record.get('key')} (trust it with `trainer keys trust FILE`)"
     if record.get("records") != count:
         return f"its seal covers {record.get('records')} records, not the {count} before it"
-    try:
-        signature = base64.b64decode(str(record.get("signature", "")), validate=True)
-        public.key.verify(signature, signed_bytes(session_id, count, record.get("prev"), SEAL_DOMAIN))
-    except (InvalidSignature, ValueError):
+    if not _verifies(public, record, signed_bytes(session_id, count, record.get("prev"), SEAL_DOMAIN)):
         return "its seal does not match (changed after it was written, or sealed by someone else)"
     return None
+
+
+def _verifies(public: PublicKey, record: dict[str, Any], message: bytes) -> bool:
+    """Whether the record's base64 `signature` is `public`'s signature of `message`."""
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        public.key.verify(base64.b64decode(str(record.get("signature", "")), validate=True), message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
 
 
 def _reason(exc: Exception) -> str:
