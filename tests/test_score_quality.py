@@ -8,15 +8,18 @@ from tests.conftest import PROJECT
 from trainer.content.vocabulary import Language
 from trainer.scoring.quality import Quality, evaluate, read_corpus
 
-# macro-F1 on corpus/written (both batches), as benchmarks/score_quality.py printed it when these were set;
-# raise them as the detectors improve, never lower them to let a change through.
+# macro-F1 on the corpus batches below, as benchmarks/score_quality.py printed it when these were set;
+# raise them as the detectors improve, never lower them to let a change through. A new batch joins
+# BATCHES (and the floors are set anew from what it measured) only once it has been measured untuned.
 FLOOR = {"en": 0.86, "de": 0.87, "lv": 0.87, "pl": 0.85, "ru": 0.88, "nl": 0.88}
 OVERALL = 0.87
+BATCHES = ("{language}.jsonl", "{language}-2.jsonl")
 
 
 @pytest.fixture(scope="module")
 def quality() -> Quality:
-    return evaluate(read_corpus([PROJECT / "corpus" / "written"]))
+    written = PROJECT / "corpus" / "written"
+    return evaluate(read_corpus([written / b.format(language=x.value) for x in Language for b in BATCHES]))
 
 
 @pytest.mark.parametrize("language", list(FLOOR))
