@@ -55,7 +55,7 @@ class _Compiled:
         for match in candidates:
             if blocked and any(b.start < match.end and match.start < b.end for b in blocked):
                 continue
-            if self.negatable and _negated(tokens, text, match, negators):
+            if self.negatable and negated(tokens, text, match, negators):
                 continue
             if self.also:
                 sentence = tokens[match.first].sentence if tokens else 0
@@ -73,7 +73,8 @@ class _Compiled:
         return kept
 
 
-def _negated(tokens: list[Token], text: str, match: Match, negators: frozenset[str]) -> bool:
+def negated(tokens: list[Token], text: str, match: Match, negators: frozenset[str]) -> bool:
+    """Whether a negator earlier in the same clause cancels the match ("not sorry", "you don't need to restart")."""
     if not tokens:
         return False
     sentence = tokens[match.first].sentence
