@@ -149,15 +149,22 @@ def test_hidden_facts_come_out_in_order_when_asked():
     assert reveals, "asking questions reveals what the customer knows"
 
 
-def test_abusive_customer_who_ignores_the_boundary_ends_the_call():
+def test_a_boundary_stops_the_insults_until_the_trainee_provokes_again():
+    """Guidance 000: the textbook boundary makes an abusive customer back off; ignoring it after a relapse ends it."""
     persona = LIBRARY.personas["abusive-boiler-no-show"]
     session = session_for(persona)
     boundary = example("boundary_after_abuse", Language.en)
-    play(session, [boundary, boundary, boundary, boundary])
-    assert session.outcome in (Outcome.ended_after_boundary, Outcome.resolved, Outcome.left)
-    insults = [i for i in session.intents if i == "insult"]
-    if session.outcome is Outcome.ended_after_boundary:
-        assert len(insults) >= 2
+    turns = play(session, [boundary])
+    assert turns[-1].decision.intent is not Intent.insult
+    turns = play_on(session, ["Well, you should have read the terms. Calm down!!"])
+    assert turns[-1].decision.intent is Intent.insult, "a further bad move brings the insults back"
+    play_on(session, [boundary])
+    assert session.outcome is Outcome.ended_after_boundary
+
+
+def play_on(session: Session, replies: list[str]) -> list[CustomerTurn]:
+    """Feed more replies to a call already started."""
+    return [[e for e in session.reply(r) if isinstance(e, CustomerTurn)][0] for r in replies]
 
 
 def test_transcript_is_written_turn_by_turn_and_scoreable(tmp_path, run_cli):

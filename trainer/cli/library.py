@@ -132,8 +132,10 @@ def validate(paths: tuple[Path, ...]) -> None:
     """Check persona, rubric and phrase-list files; exits non-zero on any problem.
 
     With no PATH, checks the persona library, the rubrics and their phrase
-    lists (rubrics/phrases/). Each problem is
-    one line: file:line:column: field: what is wrong.
+    lists (rubrics/phrases/). A persona's examples (under each need and
+    worse_examples) are played through the director: a sentence under
+    `meets` must meet its need, one under `misses` must not, and so on.
+    Each problem is one line: file:line:column: field: what is wrong.
 
     \b
     Examples:
@@ -141,8 +143,10 @@ def validate(paths: tuple[Path, ...]) -> None:
       trainer validate personas/en/my-new-persona.yaml
       trainer validate personas rubrics
     """
+    from trainer.engine.rehearsal import example_problems
+
     targets = list(paths) or [locations.personas_dir(), locations.rubrics_dir()]
-    counts, problems = validate_files(targets)
+    counts, problems = validate_files(targets, example_problems)
     for problem in problems:
         click.echo(str(problem), err=True)
     summary = (

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trainer.content.loader import FileError, Problem, YamlDocument, load_model, load_persona, load_rubric, read_yaml
+from trainer.content.loader import (
+    FileError,
+    Loc,
+    Problem,
+    YamlDocument,
+    load_model,
+    load_persona,
+    load_rubric,
+    read_yaml,
+)
 from trainer.content.persona import Persona
 from trainer.content.phrases import PhraseList
 
@@ -72,8 +81,13 @@ def kind_of(doc: YamlDocument) -> str:
     return "persona"
 
 
-def validate_files(paths: Iterable[Path]) -> tuple[dict[str, int], list[Problem]]:
-    """Check persona and rubric files; returns counts by kind and every problem found."""
+def validate_files(
+    paths: Iterable[Path], check_persona: Callable[[Persona], list[tuple[Loc, str]]] | None = None
+) -> tuple[dict[str, int], list[Problem]]:
+    """Check persona and rubric files; returns counts by kind and every problem found.
+
+    check_persona, where given, checks a persona further (its examples, played through the director).
+    """
     files, problems = yaml_files(paths)
     counts = {"persona": 0, "rubric": 0, "phrases": 0}
     persona_ids: dict[str, Path] = {}
@@ -92,6 +106,11 @@ def validate_files(paths: Iterable[Path]) -> tuple[dict[str, int], list[Problem]
                         Problem(path, f"duplicate persona id (also in {persona_ids[persona.id]})", field="id")
                     )
                 persona_ids.setdefault(persona.id, path)
+                if check_persona is not None:
+                    found = [doc.problem(loc, message) for loc, message in check_persona(persona)]
+                    if found:
+                        problems.extend(found)
+                        continue
         except FileError as exc:
             problems.extend(exc.problems)
             continue

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from enum import Enum
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from trainer.content.formats import Ident, Strict, Text
+from trainer.content.phrases import check_phrases
 from trainer.content.vocabulary import (
     REQUIRED_INTENTS,
     TYPE_SOURCES,
@@ -25,12 +27,52 @@ Lines = Annotated[list[Text], Field(min_length=1)]
 
 
 class HiddenFact(Strict):
-    """Something the customer knows but says only when the trainee asks."""
+    """Something the customer knows but says only when the trainee asks about it."""
 
     id: Ident = Field(description="Short name for the fact, unique within the persona.")
     line: Text = Field(
         description="What the customer says when asked (a jinja2 template).",
     )
+    topics: list[Text] = Field(
+        default_factory=list,
+        description="What a question must be about to reveal this fact: phrases in the persona's language, "
+        "in the phrase-list syntax and matched on lemmas ('error|code|display', 'when * happen'). "
+        "A question on another topic reveals nothing. Without topics, any question reveals the fact "
+        "(in file order).",
+    )
+    after_need: Ident | None = Field(
+        None, description="Said only once this need (an id under resolution.needs) has been met."
+    )
+
+    @field_validator("topics")
+    @classmethod
+    def _topics_well_formed(cls, topics: list[str]) -> list[str]:
+        return check_phrases(topics)
+
+
+class NeedCheck(str, Enum):
+    """What a trainee turn must contain, beyond signals and phrases, to meet a need."""
+
+    figure = "figure"  # a number: an amount, a count, a percentage
+    time = "time"  # a time or a date: "by 5 pm", "on Friday", "tomorrow", "12.3."
+    open_question = "open_question"  # a question that cannot be answered yes or no ("what", "how", "warum")
+    statement = "statement"  # an explanation: a sentence of at least eight words that is not a question
+
+
+class NeedExamples(Strict):
+    """Trainee sentences that show what meets a need; `trainer validate` checks each."""
+
+    meets: list[Text] = Field(default_factory=list, description="Sentences that must meet the need on their own.")
+    misses: list[Text] = Field(default_factory=list, description="Sentences that must not meet it.")
+
+
+class WorseExamples(Strict):
+    """Trainee sentences that show what provokes the customer; `trainer validate` checks each."""
+
+    provokes: list[Text] = Field(
+        default_factory=list, description="Sentences in which a worse phrase must be found."
+    )
+    fine: list[Text] = Field(default_factory=list, description="Sentences in which no worse phrase may be found.")
 
 
 class Scenario(Strict):
@@ -49,7 +91,7 @@ class Scenario(Strict):
     )
     hidden_facts: list[HiddenFact] = Field(
         default_factory=list,
-        description="Facts the customer reveals only when the trainee asks a question, in this order.",
+        description="Facts the customer reveals only when the trainee asks about them (see topics).",
     )
 
 
@@ -67,11 +109,28 @@ class Need(Strict):
         description="Words in the persona's language of which at least one must also appear "
         "(matched on lemmas), e.g. 'refund', 'voucher' for compensation.",
     )
+    requires: list[NeedCheck] = Field(
+        default_factory=list,
+        description="What the same turn must also contain: figure, time, open_question, statement.",
+    )
+    without: list[Signal] = Field(
+        default_factory=list,
+        description="Signals that must not be in the turn, e.g. blame for an explanation to a customer at fault.",
+    )
+    examples: NeedExamples = Field(default_factory=NeedExamples)
+
+    @field_validator("phrases")
+    @classmethod
+    def _phrases_well_formed(cls, phrases: list[str]) -> list[str]:
+        return check_phrases(phrases)
 
     @model_validator(mode="after")
     def _something_to_detect(self) -> Need:
-        if not self.signals and not self.phrases:
-            raise ValueError("a need must list at least one signal or phrase, or it can never be met")
+        if not self.signals and not self.phrases and not self.requires:
+            raise ValueError("a need must list at least one signal, phrase or check, or it can never be met")
+        clash = sorted(s.value for s in set(self.signals) & set(self.without))
+        if clash:
+            raise ValueError(f"a need cannot both require and forbid {', '.join(clash)}")
         return self
 
 
@@ -86,8 +145,19 @@ class Resolution(Strict):
     worse_phrases: list[Text] = Field(
         default_factory=list,
         description="Words that provoke this customer in particular (matched on lemmas), "
-        "e.g. 'restart the router' for someone who has done it five times.",
+        "e.g. 'restart the router' for someone who has done it five times. A negated "
+        "('you don't need to restart the router') or quoted one does not count.",
     )
+    worse_exceptions: list[Text] = Field(
+        default_factory=list,
+        description="Phrases that cancel a worse phrase they overlap ('no rush' for 'rush').",
+    )
+    worse_examples: WorseExamples = Field(default_factory=WorseExamples)
+
+    @field_validator("worse_phrases", "worse_exceptions")
+    @classmethod
+    def _worse_well_formed(cls, phrases: list[str]) -> list[str]:
+        return check_phrases(phrases)
 
 
 class Reactions(Strict):
@@ -107,6 +177,11 @@ class Temperament(Strict):
         35, ge=0, le=100, description="The customer accepts a resolution only when mood is below this."
     )
     leave_above: int = Field(95, ge=1, le=100, description="The customer leaves when mood reaches this.")
+    short_fuse: bool = Field(
+        False,
+        description="Leaves on a single blunt reply. Without it, one bad turn can take the mood no further "
+        "than just below leave_above, and the customer warns before leaving.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Temperament:
@@ -169,6 +244,13 @@ class Persona(Strict):
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
                 raise ValueError(f"{label}: duplicate id {', '.join(dupes)}")
+        needs = {n.id for n in self.resolution.needs}
+        for fact in self.scenario.hidden_facts:
+            if fact.after_need is not None and fact.after_need not in needs:
+                raise ValueError(
+                    f"scenario.hidden_facts: {fact.id} waits for need {fact.after_need!r}, "
+                    f"which resolution.needs does not have ({', '.join(sorted(needs))})"
+                )
         return self
 
     @property

@@ -7,26 +7,64 @@ trainee is ever read as an instruction; only detector signals move the state.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
+from importlib import resources
 
-from trainer.content.persona import HiddenFact, Persona
+import yaml
+from pydantic import Field
+
+from trainer.content.formats import Strict
+from trainer.content.persona import HiddenFact, Need, NeedCheck, Persona
 from trainer.content.phrases import Group
-from trainer.content.vocabulary import CustomerType, Fault, Intent, MoodBand
-from trainer.scoring.detectors import TurnReading
-from trainer.scoring.matcher import PhraseIndex, tokenize
+from trainer.content.vocabulary import CustomerCue, CustomerType, Fault, Intent, MoodBand
+from trainer.scoring.detectors import Detectors, TurnReading, detectors_for, negated
+from trainer.scoring.matcher import Match, PhraseIndex, Token, tokenize
 
-# How much each move moves the mood (before the persona's reaction multipliers).
-# A move repeated loses half its effect each time: the fifth "I understand" calms no one.
-CALMING: dict[str, float] = {
-    "empathy": 9, "paraphrase": 8, "apology": 8, "commitment": 11, "question": 3,
-    "thanks": 2, "compensation": 6, "reason": 5, "follow_up": 3, "documentation": 2, "escalation": 3,
-}
-PROVOKING: dict[str, float] = {
-    "negative_language": 10, "blame": 14, "raised_tone": 15, "deflection": 8,
-}
-IDLE = 4  # a turn with no calming move at all tries the customer's patience
-HOLLOW = 3  # "sorry, sorry": stock phrases said again annoy
+
+class TypeRules(Strict):
+    """How one customer type bends the moves (trainer/data/reactions.yaml, `types`)."""
+
+    calming: dict[str, float] = Field(default_factory=dict)
+    provoking: dict[str, float] = Field(default_factory=dict)
+    venting_turns: int = Field(0, ge=0, description="Turns in which a turn with no move costs nothing.")
+
+
+class Reactions(Strict):
+    """How much each move moves the mood: trainer/data/reactions.yaml."""
+
+    calming: dict[str, float]
+    provoking: dict[str, float]
+    worse_phrase: float
+    insult: float
+    idle: float
+    hollow: float
+    apology_without_fault: float
+    escalation_unasked: float
+    boundary_earned: float
+    boundary_unearned: float
+    one_turn_margin: int = Field(ge=1)
+    types: dict[CustomerType, TypeRules] = Field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def reactions() -> Reactions:
+    text = resources.files("trainer").joinpath("data/reactions.yaml").read_text(encoding="utf-8")
+    return Reactions.model_validate(yaml.safe_load(text))
+
+
+@lru_cache(maxsize=1)
+def _need_words() -> dict[str, dict[str, list[str]]]:
+    text = resources.files("trainer").joinpath("data/need_checks.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+_FIGURE = re.compile(r"\d")
+_CLOCK_OR_DATE = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b|\b\d{1,2}[./]\d{1,2}\b", re.IGNORECASE)
+_QUOTED = re.compile(r'"[^"]*"|„[^“”"]*[“”"]|«[^»]*»|“[^”]*”')
+STATEMENT_WORDS = 8  # an explanation is a sentence of at least this many words that is not a question
 
 
 class Outcome(str, Enum):
@@ -35,6 +73,7 @@ class Outcome(str, Enum):
     escalated = "escalated"
     ended_after_boundary = "ended_after_boundary"
     out_of_turns = "out_of_turns"
+    hung_up = "hung_up"  # the trainee ended the call (Ctrl+E, /end); nothing the customer decided
 
 
 @dataclass(frozen=True)
@@ -55,7 +94,7 @@ class CustomerState:
     trust: float = 50.0
     needs_met: set[str] = field(default_factory=set)
     turns_used: int = 0
-    revealed: int = 0
+    revealed: list[str] = field(default_factory=list)  # hidden fact ids, in the order told
     asked_manager: bool = False
     insulted: bool = False
     boundary_set: bool = False
@@ -64,6 +103,7 @@ class CustomerState:
     used: dict[str, int] = field(default_factory=dict)
     outcome: Outcome | None = None
     last_intent: Intent | None = None
+    last_worse: bool = False  # the previous trainee turn raised the mood
 
     @property
     def band(self) -> MoodBand:
@@ -76,12 +116,26 @@ class Director:
     def __init__(self, persona: Persona) -> None:
         self.persona = persona
         self.state = CustomerState(mood=float(persona.temperament.mood))
-        self._needs = PhraseIndex(persona.language.value)
+        self.rules = reactions()
+        self.type_rules = self.rules.types.get(persona.type, TypeRules())
+        language = persona.language.value
+        self._detectors: Detectors = detectors_for(persona.language)
+        self._needs = PhraseIndex(language)
         self._need_owner = {
             need.id: self._needs.add(Group(phrases=need.phrases)) if need.phrases else None
             for need in persona.resolution.needs
         }
-        self._worse = self._needs.add(Group(phrases=persona.resolution.worse_phrases))
+        resolution = persona.resolution
+        self._worse = self._needs.add(Group(phrases=resolution.worse_phrases))
+        self._worse_exceptions = (
+            self._needs.add(Group(phrases=resolution.worse_exceptions)) if resolution.worse_exceptions else None
+        )
+        self._topics = {
+            fact.id: self._needs.add(Group(phrases=fact.topics)) for fact in persona.scenario.hidden_facts if fact.topics
+        }
+        words = _need_words().get(language) or _need_words()["en"]
+        self._open = self._needs.add(Group(phrases=words["open_question"]))
+        self._time = self._needs.add(Group(phrases=words["time"]))
 
     @property
     def finished(self) -> bool:
@@ -104,7 +158,8 @@ class Director:
         """Update the state from one trainee turn and decide the customer's next move."""
         if self.finished:
             raise RuntimeError("the call has already ended")
-        state, persona = self.state, self.persona
+        state, persona, rules = self.state, self.persona, self.rules
+        good, bad = persona.temperament.reactions.good, persona.temperament.reactions.bad
         hollow = hollow or {}
         present = {k.value for k, v in reading.signals.items() if v} | {k.value for k, v in reading.cues.items() if v}
         earned = present - set(hollow)
@@ -119,79 +174,133 @@ class Director:
 
         # Calming moves, weighted by who this customer is.
         delta = 0.0
-        for name, size in CALMING.items():
+        for name, size in rules.calming.items():
             if name not in earned:
                 continue
-            size *= self._weight_for_type(name)
+            size *= self.type_rules.calming.get(name, 1.0)
             if name == "apology" and persona.scenario.fault is not Fault.company:
-                size *= 0.3  # nothing to apologise for: polite, but it does not move them
+                size *= rules.apology_without_fault
             if name == "escalation" and not (state.asked_manager or ctype is CustomerType.supervisor_demander):
-                size *= 0.3
+                size *= rules.escalation_unasked
             times = state.used.get(name, 0)
             state.used[name] = times + 1
-            delta -= size / (2**times) * persona.temperament.reactions.good
+            delta -= size / (2**times) * good
             moves.append(name)
         # Provoking moves.
-        for name, size in PROVOKING.items():
+        for name, size in rules.provoking.items():
             if name in present:
-                if name == "blame" and ctype in (CustomerType.customer_at_fault, CustomerType.know_it_all):
-                    size *= 1.4  # they bristle most at being told it is their fault
-                delta += size * persona.temperament.reactions.bad
+                delta += size * self.type_rules.provoking.get(name, 1.0) * bad
                 moves.append(f"-{name}")
-        if matched.get(self._worse):
-            delta += 10 * persona.temperament.reactions.bad
+        if self._plain(matched.get(self._worse, []), matched, tokens, text):
+            delta += rules.worse_phrase * bad
             moves.append("-worse_phrase")
+        if self._detectors.read_customer(text).customer.get(CustomerCue.abuse):
+            delta += rules.insult * bad  # the trainee's own insult: the customer's abuse cue, on the trainee's words
+            moves.append("-insult")
         if hollow:
-            delta += HOLLOW * persona.temperament.reactions.bad
+            delta += rules.hollow * bad
             moves.append("-stock_phrase")
         if not any(not m.startswith("-") for m in moves):
-            delta += IDLE * persona.temperament.reactions.bad
-            moves.append("-idle")
+            if state.turns_used <= self.type_rules.venting_turns and not moves:
+                moves.append("nod")  # 001: while an angry caller vents, a short nod is what they need
+            else:
+                delta += rules.idle * bad
+                moves.append("-idle")
         if "boundary" in present:
             if state.insulted:
                 if state.insulted_after_boundary:
                     state.outcome = Outcome.ended_after_boundary
                 state.boundary_set = True
-                delta -= 8 * persona.temperament.reactions.good
+                delta -= rules.boundary_earned * good
                 moves.append("boundary")
             else:
-                delta += 6 * persona.temperament.reactions.bad  # a threat nobody had earned
+                delta += rules.boundary_unearned * bad  # a threat nobody had earned
                 moves.append("-unearned_boundary")
-        state.mood = min(100.0, max(0.0, state.mood + delta))
+        mood = min(100.0, max(0.0, state.mood + delta))
+        ceiling = persona.temperament.leave_above - rules.one_turn_margin
+        if delta > 0 and mood > ceiling >= state.mood and not state.last_worse and not persona.temperament.short_fuse:
+            mood = float(ceiling)  # one blunt reply costs trust and brings a warning, not the end of the call
+            moves.append("tolerated")
+        state.mood = mood
         state.trust = min(100.0, max(0.0, state.trust - delta / 2))
 
         for need in persona.resolution.needs:
-            if need.id in state.needs_met:
-                continue
-            signals_ok = all(s.value in earned for s in need.signals)
-            owner = self._need_owner[need.id]
-            phrases_ok = owner is None or bool(matched.get(owner))
-            if signals_ok and phrases_ok:
+            if need.id not in state.needs_met and self.meets(need, text, tokens, earned, present, matched):
                 state.needs_met.add(need.id)
                 moves.append(f"need:{need.id}")
 
-        return self._decide(earned, present, before, tuple(moves))
+        decision = self._decide(earned, before, tuple(moves), matched)
+        state.last_worse = state.mood > before
+        return decision
 
-    def _weight_for_type(self, move: str) -> float:
-        """Each type has its keys (guidance 000-004): what works with them counts double."""
-        keys = {
-            CustomerType.compensation_seeker: {"compensation": 2.0, "empathy": 0.5, "reason": 0.5},
-            CustomerType.silent: {"question": 3.0},
-            CustomerType.supervisor_demander: {"escalation": 4.0},
-            CustomerType.customer_at_fault: {"reason": 1.6, "paraphrase": 1.4},
-            CustomerType.know_it_all: {"reason": 1.8, "paraphrase": 1.4},
-            CustomerType.aggressive: {"commitment": 1.5, "apology": 0.6},
-            CustomerType.key_account: {"commitment": 1.5, "follow_up": 2.0},
-            CustomerType.reserved_grumbler: {"question": 1.6, "paraphrase": 1.4},
-            CustomerType.serial_complainer: {"paraphrase": 1.5, "thanks": 2.0},
-            CustomerType.angry_caller: {"empathy": 1.3, "paraphrase": 1.3},
-            CustomerType.refused_request: {"reason": 2.0, "empathy": 1.2},
-            CustomerType.undecided: {"question": 1.6},
-            CustomerType.prankster: {"question": 1.5},
-        }
-        return keys.get(self.persona.type, {}).get(move, 1.0)
+    def needs_met_by(self, text: str, reading: TurnReading) -> set[str]:
+        """The ids of the needs this one turn would meet on its own (state is not changed)."""
+        tokens = reading.tokens or tokenize(text, self.persona.language.value)[0]
+        matched = self._needs.find(tokens, text)
+        present = {k.value for k, v in reading.signals.items() if v} | {k.value for k, v in reading.cues.items() if v}
+        return {n.id for n in self.persona.resolution.needs if self.meets(n, text, tokens, present, present, matched)}
 
-    def _decide(self, earned: set[str], present: set[str], before: float, moves: tuple[str, ...]) -> Decision:
+    def provoked_by(self, text: str, reading: TurnReading) -> bool:
+        """Whether one of the persona's worse phrases is said plainly in this turn (state is not changed)."""
+        tokens = reading.tokens or tokenize(text, self.persona.language.value)[0]
+        matched = self._needs.find(tokens, text)
+        return self._plain(matched.get(self._worse, []), matched, tokens, text)
+
+    def meets(self, need: Need, text: str, tokens: list[Token], earned: set[str], present: set[str],
+              matched: dict[int, list[Match]]) -> bool:
+        """Whether one trainee turn meets one need: its signals, phrases and checks, and none of its `without`."""
+        if not all(s.value in earned for s in need.signals):
+            return False
+        if any(s.value in present for s in need.without):
+            return False
+        owner = self._need_owner[need.id]
+        if owner is not None and not matched.get(owner):
+            return False
+        return all(self._passes(check, text, tokens, present, matched) for check in need.requires)
+
+    def _passes(self, check: NeedCheck, text: str, tokens: list[Token], present: set[str],
+                matched: dict[int, list[Match]]) -> bool:
+        if check is NeedCheck.figure:
+            return bool(_FIGURE.search(text))
+        if check is NeedCheck.time:
+            return bool(matched.get(self._time)) or bool(_CLOCK_OR_DATE.search(text))
+        if check is NeedCheck.open_question:
+            return "question" in present and bool(matched.get(self._open))
+        # statement: an explanation, not only a question
+        counts: dict[int, int] = {}
+        for token in tokens:
+            counts[token.sentence] = counts.get(token.sentence, 0) + 1
+        for sentence, count in counts.items():
+            last = max(t.end for t in tokens if t.sentence == sentence)
+            if count >= STATEMENT_WORDS and not text[last:last + 3].lstrip().startswith("?"):
+                return True
+        return False
+
+    def _plain(self, found: list[Match], matched: dict[int, list[Match]], tokens: list[Token], text: str) -> bool:
+        """Whether any match is said plainly: not cancelled by an exception, not negated, not in quotes."""
+        blocked = matched.get(self._worse_exceptions, []) if self._worse_exceptions is not None else []
+        quoted = [m.span() for m in _QUOTED.finditer(text)]
+        for match in found:
+            if any(b.start < match.end and match.start < b.end for b in blocked):
+                continue
+            if any(a <= match.start and match.end <= b for a, b in quoted):
+                continue
+            if negated(tokens, text, match, self._detectors.negators):
+                continue
+            return True
+        return False
+
+    def reveals(self, fact: HiddenFact, matched: dict[int, list[Match]]) -> bool:
+        """Whether a question in this turn reveals the fact: its topic asked about, its need met."""
+        if fact.id in self.state.revealed:
+            return False
+        if fact.after_need is not None and fact.after_need not in self.state.needs_met:
+            return False
+        owner = self._topics.get(fact.id)
+        return owner is None or bool(matched.get(owner))
+
+    def _decide(self, earned: set[str], before: float, moves: tuple[str, ...],
+                matched: dict[int, list[Match]]) -> Decision:
         state, persona, t = self.state, self.persona, self.persona.temperament
         lines = persona.lines
         asked = "question" in earned
@@ -218,7 +327,7 @@ class Director:
 
         worse = state.mood > before
         if persona.type is CustomerType.abusive and state.mood >= 55 and Intent.insult in lines:
-            if not state.boundary_set or state.mood >= 75:
+            if not state.boundary_set or worse:  # a boundary stops the insults until a further bad move
                 state.insulted_after_boundary = state.boundary_set
                 state.insulted = True
                 return decision(Intent.insult)
@@ -230,11 +339,13 @@ class Director:
         if persona.type is CustomerType.supervisor_demander and state.asked_manager and worse \
                 and Intent.ask_for_manager in lines:
             return decision(Intent.ask_for_manager)
-        if asked and state.revealed < len(persona.scenario.hidden_facts) and not worse:
-            fact = persona.scenario.hidden_facts[state.revealed]
-            state.revealed += 1
-            return decision(Intent.complain, fact)
-        if worse and state.mood >= 75 and state.turns_used - state.threatened_at >= 2:
+        if asked and not worse:
+            fact = next((f for f in persona.scenario.hidden_facts if self.reveals(f, matched)), None)
+            if fact is not None:
+                state.revealed.append(fact.id)
+                return decision(Intent.complain, fact)
+        last_chance = state.turns_used == t.patience - 1 and Intent.threaten_to_leave in lines
+        if (worse and state.mood >= 75 or last_chance) and state.turns_used - state.threatened_at >= 2:
             state.threatened_at = state.turns_used
             return decision(Intent.threaten_to_leave)
         if persona.type is CustomerType.silent and not asked and Intent.go_silent in lines \

@@ -225,7 +225,9 @@ class Session:
         return decision
 
     def _revealed(self) -> list[HiddenFact]:
-        return self.persona.scenario.hidden_facts[: self.director.state.revealed]
+        """The hidden facts told so far, in the order the customer told them."""
+        facts = {fact.id: fact for fact in self.persona.scenario.hidden_facts}
+        return [facts[i] for i in self.director.state.revealed]
 
 
 def new_session(
