@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,9 @@ from trainer.engine.session import fresh_seed as REAL_FRESH_SEED  # kept before 
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).parent.parent
+# The lemma tables are built once per simplemma version (seconds per language): tests share one folder across runs
+# instead of a fresh one per test, and never the user's own cache.
+os.environ.setdefault("TRAINER_CACHE", str(PROJECT / ".pytest_cache" / "trainer-cache"))
 
 
 @dataclass

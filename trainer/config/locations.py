@@ -43,6 +43,14 @@ def transcripts_dir() -> Path:
     return _from_env("TRAINER_TRANSCRIPTS", CHECKOUT / "transcripts" if CHECKOUT else _user_data() / "transcripts")
 
 
+def cache_dir() -> Path:
+    """TRAINER_CACHE, else the platform's cache folder for trainer (e.g. ~/.cache/trainer): what is worked out
+    once and kept between runs (lemma tables, compiled phrase lists). Anything in it can be deleted."""
+    import platformdirs
+
+    return _from_env("TRAINER_CACHE", Path(platformdirs.user_cache_dir("trainer")))
+
+
 def _user_data() -> Path:
     import platformdirs
 

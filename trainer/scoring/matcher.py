@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
+from typing import NamedTuple
 
-import simplemma
-
+from trainer.config.locations import cache_dir
 from trainer.content.phrases import Group
+from trainer.scoring.lexicon import Lexicon, lexicon_for
 
 GAP = 3  # how many words a `*` in a phrase may stand for
 NEGATION_REACH = 3  # how many words before a phrase a negator still negates it
@@ -17,8 +17,7 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?;…\n]+")
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Token:
+class Token(NamedTuple):
     surface: str
     lemma: str
     start: int
@@ -31,19 +30,18 @@ def normalise(text: str) -> str:
     return text.replace("’", "'").replace("ʼ", "'").replace("ё", "е").replace("Ё", "Е")
 
 
-_LEMMAS: dict[str, dict[str, str]] = {}  # language -> word -> lemma, filled as words are met
-_LEMMA_CACHE_LIMIT = 200_000
+_LEXICONS: dict[str, Lexicon] = {}  # language -> its lexicon, opened on first use
+
+
+def lexicon(language: str) -> Lexicon:
+    found = _LEXICONS.get(language)
+    if found is None:
+        found = _LEXICONS[language] = lexicon_for(language, cache_dir())
+    return found
 
 
 def lemma(word: str, language: str) -> str:
-    cache = _LEMMAS.setdefault(language, {})
-    found = cache.get(word)
-    if found is None:
-        # simplemma reads "won't" as "will": contractions match as written.
-        found = word if "'" in word else simplemma.lemmatize(word, lang=language).lower()
-        if len(cache) < _LEMMA_CACHE_LIMIT:
-            cache[word] = found
-    return found
+    return lexicon(language).lemma(word)
 
 
 _PIECE = re.compile(r"(?P<w>[^\W_]+(?:'[^\W_]+)*)|(?P<e>[.!?;…\n]+)")
@@ -55,25 +53,27 @@ def tokenize(text: str, language: str) -> tuple[list[Token], list[tuple[int, int
     lowered = norm.lower()
     # A few characters ("İ") grow when lowered; offsets must still point into the text.
     norm = lowered if len(lowered) == len(norm) else "".join(c.lower()[0] for c in norm)
-    cache = _LEMMAS.setdefault(language, {})
+    words = lexicon(language)
+    known = words.known
     tokens: list[Token] = []
     sentences: list[tuple[int, int]] = []
     sentence = 0
     opened = -1  # start of the sentence being read, -1 before its first word
     for m in _PIECE.finditer(norm):
-        word = m.group("w")
+        word = m.group(1)
         if word is None:
             if opened >= 0:
                 sentences.append((opened, m.end()))
                 sentence += 1
                 opened = -1
             continue
+        start = m.start()
         if opened < 0:
-            opened = m.start()
-        found = cache.get(word)
+            opened = start
+        found = known.get(word)
         if found is None:
-            found = lemma(word, language)
-        tokens.append(Token(word, found, m.start(), m.end(), sentence))
+            found = words.lemma(word)
+        tokens.append(Token(word, found, start, m.end(), sentence))
     if opened >= 0:
         sentences.append((opened, len(norm)))
     return tokens, sentences
@@ -176,7 +176,10 @@ class Match:
 class PhraseIndex:
     """All phrases of a language in one index by first word, so a turn is scanned once for every detector.
 
-    Each group registered gets an owner number; `find` returns the matches per owner.
+    Each group registered gets an owner number; `find` returns the matches per owner. Every
+    distinct slot gets a number, and every written word met is worked out once: the numbers
+    of the slots it fits and the phrases it may start. A turn is then matched on those
+    numbers, with no string compared twice.
     """
 
     def __init__(self, language: str) -> None:
@@ -186,9 +189,28 @@ class PhraseIndex:
         self.exact: dict[str, list[tuple[int, _Entry]]] = {}  # the rest, by first word
         self.prefixed: dict[str, list[tuple[int, _Entry]]] = {}
         self.prefix_lengths: list[int] = []
-        self._firsts: dict[tuple[str, ...], list[tuple[int, _Entry]]] = {}
         self.patterns: list[tuple[int, re.Pattern[str]]] = []
         self.owners = 0
+        self._slots: dict[tuple[frozenset[str], frozenset[str], tuple[str, ...]], int] = {}
+        self._slot_by_surface: dict[str, set[int]] = {}
+        self._slot_by_lemma: dict[str, set[int]] = {}
+        self._slot_by_prefix: dict[str, set[int]] = {}
+        self._slot_prefix_lengths: list[int] = []
+        self._words: dict[str, _Word] = {}
+        self._pair_hits: dict[tuple[str, str], tuple[tuple[int, _Entry], ...]] = {}
+
+    def _slot_id(self, slot: Slot) -> int:
+        key = (slot.surfaces, slot.lemmas, slot.prefixes)
+        sid = self._slots.get(key)
+        if sid is None:
+            sid = self._slots[key] = len(self._slots)
+            for surface in slot.surfaces:
+                self._slot_by_surface.setdefault(surface, set()).add(sid)
+            for lemma_ in slot.lemmas:
+                self._slot_by_lemma.setdefault(lemma_, set()).add(sid)
+            for prefix in slot.prefixes:
+                self._slot_by_prefix.setdefault(prefix, set()).add(sid)
+        return sid
 
     def add(self, group: Group) -> int:
         owner = self.owners
@@ -196,9 +218,10 @@ class PhraseIndex:
         for text in group.phrases:
             for phrase in compile_phrase(text, self.language):
                 slots = phrase.slots
+                ids = tuple(None if slot is None else self._slot_id(slot) for slot in slots)
                 entry = _Entry(
-                    phrase.text, slots, all(slot is not None for slot in slots),
-                    tuple(slot for slot in slots[1:] if slot is not None),
+                    phrase.text, ids, all(sid is not None for sid in ids),
+                    frozenset(sid for sid in ids[1:] if sid is not None),
                     slots[0] is not None and slots[0].exact_only,
                 )
                 first, second = slots[0], slots[1] if len(slots) > 1 else None
@@ -218,12 +241,22 @@ class PhraseIndex:
                     for prefix in first.prefixes if first is not None else ():
                         self.prefixed.setdefault(prefix, []).append((owner, entry))
         self.prefix_lengths = sorted({len(k) for k in self.prefixed})
-        self._firsts.clear()
+        self._slot_prefix_lengths = sorted({len(k) for k in self._slot_by_prefix})
+        self._words.clear()
+        self._pair_hits.clear()
         self.patterns.extend((owner, re.compile(p, re.IGNORECASE)) for p in group.patterns)
         return owner
 
-    def _first_word_hits(self, keys: tuple[str, ...]) -> list[tuple[int, _Entry]]:
-        """Phrases a word may start, by its surface and lemma; remembered, since words recur."""
+    def _word(self, surface: str, lemma_: str) -> _Word:
+        """What one written word fits and may start; worked out once, since words recur."""
+        keys = (surface,) if lemma_ == surface else (surface, lemma_)
+        fits: set[int] = set()
+        fits.update(self._slot_by_surface.get(surface, ()))
+        fits.update(self._slot_by_lemma.get(lemma_, ()))
+        for length in self._slot_prefix_lengths:
+            for key in keys:
+                if len(key) >= length:
+                    fits.update(self._slot_by_prefix.get(key[:length], ()))
         hits: list[tuple[int, _Entry]] = []
         for key in keys:
             hits += self.single.get(key, ())
@@ -231,55 +264,67 @@ class PhraseIndex:
             for length in self.prefix_lengths:
                 if len(key) >= length:
                     hits += self.prefixed.get(key[:length], ())
-        unique = list({id(entry): (owner, entry) for owner, entry in hits}.values())
-        if len(self._firsts) < 200_000:
-            self._firsts[keys] = unique
-        return unique
+        unique = {id(entry): (owner, entry) for owner, entry in hits}.values()
+        # A phrase found by the word's lemma that wants its first word as written: not started here.
+        starts = tuple((o, e) for o, e in unique if not e.check_first or e.ids[0] in fits)
+        word = _Word(keys, frozenset(fits), starts)
+        if len(self._words) < _WORD_CACHE_LIMIT:
+            self._words[surface] = word
+        return word
+
+    def _pairs(self, first: _Word, second: _Word, key: tuple[str, str]) -> tuple[tuple[int, _Entry], ...]:
+        """Phrases indexed on their first two words that these two words may start."""
+        extra: list[tuple[int, _Entry]] = []
+        pairs = self.pairs
+        for a in first.keys:
+            for b in second.keys:
+                more = pairs.get(f"{a} {b}")
+                if more:
+                    extra += more
+        fits = first.fits
+        found = tuple(
+            (o, e) for o, e in {id(e): (o, e) for o, e in extra}.values() if not e.check_first or e.ids[0] in fits
+        )
+        if len(self._pair_hits) < _WORD_CACHE_LIMIT:
+            self._pair_hits[key] = found
+        return found
 
     def find(self, tokens: list[Token], text: str) -> dict[int, list[Match]]:
         found: dict[int, list[Match]] = {}
-        pairs = self.pairs
+        known = self._words
+        words = [known.get(t.surface) or self._word(t.surface, t.lemma) for t in tokens]
+        fits = [w.fits for w in words]
+        sentences = [t.sentence for t in tokens]
+        pair_hits = self._pair_hits
         count = len(tokens)
-        firsts = self._firsts
-        turn_words: _TurnWords | None = None
-        for i, token in enumerate(tokens):
-            surface, lem = token.surface, token.lemma
-            keys = (surface,) if lem == surface else (surface, lem)
-            hits = firsts.get(keys)
-            if hits is None:
-                hits = self._first_word_hits(keys)
-            if i + 1 < count:
-                nxt = tokens[i + 1]
-                if nxt.sentence == token.sentence:
-                    next_keys = (nxt.surface,) if nxt.lemma == nxt.surface else (nxt.surface, nxt.lemma)
-                    extra: list[tuple[int, _Entry]] = []
-                    for a in keys:
-                        for b in next_keys:
-                            more = pairs.get(f"{a} {b}")
-                            if more:
-                                extra += more
-                    if extra:
-                        hits = hits + list({id(e): (o, e) for o, e in extra}.values())
+        in_turn: frozenset[int] | None = None  # every slot some word of the turn fits
+        for i, word in enumerate(words):
+            hits = word.starts
+            if i + 1 < count and sentences[i + 1] == sentences[i]:
+                key = (tokens[i].surface, tokens[i + 1].surface)
+                extra = pair_hits.get(key)
+                if extra is None:
+                    extra = self._pairs(word, words[i + 1], key)
+                if extra:
+                    hits = hits + extra
             if not hits:
                 continue
             for owner, entry in hits:
-                slots = entry.slots
-                if entry.check_first and not slots[0].fits(token):  # type: ignore[union-attr]
-                    continue  # found by its lemma, but the phrase wants the word as written
+                ids = entry.ids
                 if entry.later:
-                    if turn_words is None:
-                        turn_words = _TurnWords(tokens)
-                    if not all(turn_words.has(slot) for slot in entry.later):
+                    if in_turn is None:
+                        in_turn = frozenset().union(*fits)
+                    if not entry.later <= in_turn:
                         continue
                 last: int | None
-                if len(slots) == 1:
+                if len(ids) == 1:
                     last = i
                 elif entry.gapless:
-                    last = _match_straight(slots, tokens, i)
+                    last = _match_straight(ids, fits, sentences, i)
                 else:
-                    last = _match_from(slots, 1, tokens, i + 1)
+                    last = _match_from(ids, 1, fits, sentences, i + 1)
                 if last is not None:
-                    found.setdefault(owner, []).append(Match(token.start, tokens[last].end, i, last, entry.text))
+                    found.setdefault(owner, []).append(Match(tokens[i].start, tokens[last].end, i, last, entry.text))
         if self.patterns:
             norm = normalise(text)
             for owner, pattern in self.patterns:
@@ -290,65 +335,52 @@ class PhraseIndex:
         return found
 
 
+_WORD_CACHE_LIMIT = 200_000
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class _Entry:
     text: str
-    slots: tuple[Slot | None, ...]
+    ids: tuple[int | None, ...]  # slot numbers, None for a gap
     gapless: bool
-    later: tuple[Slot, ...]  # the word slots after the first: each must fit some word of the turn
+    later: frozenset[int]  # the word slots after the first: each must fit some word of the turn
     check_first: bool  # the first slot holds an `=word`: a hit by lemma must be checked against the written form
 
 
-class _TurnWords:
-    """The words of one turn, for a quick check that a phrase's later words occur at all."""
-
-    __slots__ = ("words", "ordered", "seen")
-
-    def __init__(self, tokens: list[Token]) -> None:
-        self.words = {t.surface for t in tokens} | {t.lemma for t in tokens}
-        self.ordered = sorted(self.words)  # a prefix is found by bisection, not by trying every word
-        self.seen: dict[int, bool] = {}
-
-    def has(self, slot: Slot) -> bool:
-        known = self.seen.get(id(slot))
-        if known is None:
-            known = not self.words.isdisjoint(slot.keys) or any(map(self._has_prefix, slot.prefixes))
-            self.seen[id(slot)] = known
-        return known
-
-    def _has_prefix(self, prefix: str) -> bool:
-        i = bisect_left(self.ordered, prefix)
-        return i < len(self.ordered) and self.ordered[i].startswith(prefix)
+@dataclass(frozen=True, slots=True, eq=False)
+class _Word:
+    keys: tuple[str, ...]  # the written form, and the lemma where it differs
+    fits: frozenset[int]  # the slots it fills
+    starts: tuple[tuple[int, _Entry], ...]  # (owner, phrase) it may be the first word of
 
 
-def _match_straight(slots: tuple[Slot | None, ...], tokens: list[Token], t: int) -> int | None:
+def _match_straight(ids: tuple[int | None, ...], fits: list[frozenset[int]], sentences: list[int], t: int) -> int | None:
     """Index of the last token if consecutive slots fit from token t on (the first already fits)."""
-    end = t + len(slots) - 1
-    if end >= len(tokens):
+    end = t + len(ids) - 1
+    if end >= len(fits):
         return None
-    sentence = tokens[t].sentence
-    for offset in range(1, len(slots)):
-        token = tokens[t + offset]
-        if token.sentence != sentence or not slots[offset].fits(token):  # type: ignore[union-attr]
+    sentence = sentences[t]
+    for offset in range(1, len(ids)):
+        if sentences[t + offset] != sentence or ids[offset] not in fits[t + offset]:
             return None
     return end
 
 
-def _match_from(slots: tuple[Slot | None, ...], p: int, tokens: list[Token], t: int) -> int | None:
+def _match_from(ids: tuple[int | None, ...], p: int, fits: list[frozenset[int]], sentences: list[int], t: int) -> int | None:
     """Index of the last token if slots[p:] match starting at token t, within one sentence."""
-    if p == len(slots):
+    if p == len(ids):
         return t - 1
-    slot = slots[p]
-    if slot is None:  # a gap: the next slot may come up to GAP words later
+    sid = ids[p]
+    if sid is None:  # a gap: the next slot may come up to GAP words later
         for skip in range(GAP + 1):
-            if t + skip < len(tokens) and tokens[t + skip].sentence == tokens[t - 1].sentence:
-                found = _match_from(slots, p + 1, tokens, t + skip)
+            if t + skip < len(fits) and sentences[t + skip] == sentences[t - 1]:
+                found = _match_from(ids, p + 1, fits, sentences, t + skip)
                 if found is not None:
                     return found
         return None
-    if t >= len(tokens) or tokens[t].sentence != tokens[t - 1].sentence or not slot.fits(tokens[t]):
+    if t >= len(fits) or sentences[t] != sentences[t - 1] or sid not in fits[t]:
         return None
-    return _match_from(slots, p + 1, tokens, t + 1)
+    return _match_from(ids, p + 1, fits, sentences, t + 1)
 
 
 def _token_range(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
