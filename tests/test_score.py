@@ -222,3 +222,12 @@ def test_one_phrase_matched_by_two_patterns_is_not_a_repeat(run_cli, tmp_path):
     _, (result,), _ = scored(run_cli, path)
     assert criteria(result["turns"][1])["empathy_first_reply"]["status"] == "met"
 
+
+
+def test_json_is_one_compact_line_unless_pretty_and_the_same_on_every_run(run_cli):
+    compact = run_cli("score", str(GOOD), str(BAD), "--format", "json").stdout
+    assert compact.count("\n") == 1 and ", " not in compact.split('"text"')[0]
+    assert run_cli("score", str(GOOD), str(BAD), "--format", "json").stdout == compact
+    pretty = run_cli("score", str(GOOD), str(BAD), "--format", "json", "--pretty").stdout
+    assert pretty.count("\n") > 100
+    assert json.loads(pretty) == json.loads(compact)
