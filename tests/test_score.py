@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, PROJECT
 from trainer.content.loader import load_rubric
 from trainer.content.rubric import Applies
 from trainer.content.vocabulary import Signal
@@ -14,6 +14,7 @@ from trainer.scoring.scorer import Scorer, Status
 
 GOOD = FIXTURES / "dialogs" / "en-good.json"
 BAD = FIXTURES / "dialogs" / "en-bad.json"
+PROJECT_RUBRIC = PROJECT / "rubrics" / "default.yaml"
 ELEVEN = {s.value for s in Signal}
 
 
@@ -231,3 +232,26 @@ def test_json_is_one_compact_line_unless_pretty_and_the_same_on_every_run(run_cl
     pretty = run_cli("score", str(GOOD), str(BAD), "--format", "json", "--pretty").stdout
     assert pretty.count("\n") > 100
     assert json.loads(pretty) == json.loads(compact)
+
+
+def test_a_call_scored_after_every_turn_gets_the_verdicts_of_the_whole_call_scored_once():
+    dialog = Dialog.model_validate(json.loads(BAD.read_text(encoding="utf-8")))
+    whole = Scorer(load_rubric(PROJECT_RUBRIC)).score(dialog)
+    live = Scorer(load_rubric(PROJECT_RUBRIC))
+    for n in range(1, len(dialog.turns) + 1):
+        live.score(dialog.model_copy(update={"turns": dialog.turns[:n]}))
+    again = live.score(dialog)
+    assert [(t.text, t.verdicts, t.hollow) for t in again.turns] == [(t.text, t.verdicts, t.hollow) for t in whole.turns]
+    assert again.score == whole.score
+
+
+def test_an_earlier_turn_changed_since_the_last_scoring_is_read_again():
+    scorer = Scorer(load_rubric(PROJECT_RUBRIC))
+    turns = [{"role": "customer", "text": "My router has been down since Monday!"},
+             {"role": "trainee", "text": "I'm so sorry, I understand how frustrating that is."}]
+    first = scorer.score(Dialog.model_validate({"language": "en", "company_at_fault": True, "turns": turns}))
+    assert first.turns[1].reading.signals[Signal.apology]
+    turns[1] = {"role": "trainee", "text": "That is not our problem."}
+    second = scorer.score(Dialog.model_validate({"language": "en", "company_at_fault": True, "turns": turns}))
+    assert not second.turns[1].reading.signals[Signal.apology]
+    assert second.turns[1].reading.signals[Signal.negative_language] or second.turns[1].reading.cues

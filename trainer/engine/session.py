@@ -208,10 +208,10 @@ class Session:
 
     def _take(self, text: str, hint_used: bool, write: bool = True) -> Decision:
         """Read a trainee turn, let the director react, and record the turn with its verdicts and the mood after it."""
-        said = [t for r, t in reversed(self.history) if r == "customer"][:3]
-        reading = self.detectors.read_trainee(text, said)
         # Scored exactly as the scorer will score the whole call: the same stock-phrase repeats, the live verdicts.
+        # The scorer reads only the new turn; the earlier ones were read when they were said.
         live = self.scorer.score(self.dialog(pending=text)).turns[-1]
+        reading = live.reading
         self.history.append(("trainee", text))
         self.intents.append("")
         decision = self.director.react(text, reading, live.hollow)

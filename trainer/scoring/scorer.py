@@ -88,6 +88,9 @@ class Scorer:
     def __init__(self, rubric: Rubric, detectors: dict[Language, Detectors] | None = None) -> None:
         self.rubric = rubric
         self._detectors = detectors or {}
+        # The turns of the dialog scored last, per language: a live call is scored again after every turn
+        # (the session, the marks, a hint), and only its new turns need reading.
+        self._last: dict[Language, list[tuple[Role, str, TurnReading]]] = {}
 
     def detectors(self, language: Language) -> Detectors:
         if language not in self._detectors:
@@ -100,14 +103,22 @@ class Scorer:
         detectors = self.detectors(dialog.language)
         turns: list[ScoredTurn] = []
         customer_said: list[str] = []  # most recent first; a paraphrase may restate any of the last few
+        before = self._last.get(dialog.language, [])
+        same = True  # every turn so far is the one scored last time at the same place
         for index, turn in enumerate(dialog.turns):
             if turn.role is Role.customer:
-                reading = detectors.read_customer(turn.text)
                 customer_said.insert(0, turn.text)
                 del customer_said[PARAPHRASE_LOOKBACK:]
+            # A turn after the same turns reads the same: the same words after the same customer lines.
+            same = same and index < len(before) and before[index][0] is turn.role and before[index][1] == turn.text
+            if same:
+                reading = before[index][2]
+            elif turn.role is Role.customer:
+                reading = detectors.read_customer(turn.text)
             else:
                 reading = detectors.read_trainee(turn.text, customer_said)
             turns.append(ScoredTurn(index, turn.role, turn.text, reading))
+        self._last[dialog.language] = [(t.role, t.text, t.reading) for t in turns]
         trainee = [t for t in turns if t.role is Role.trainee]
         _mark_hollow(trainee)
         results = [self._grade(criterion, dialog, turns, trainee) for criterion in self.rubric.criteria]
