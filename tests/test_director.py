@@ -191,3 +191,32 @@ def test_validate_reports_a_failing_example_as_one_line_with_file_and_line(tmp_p
     (line,) = [x for x in result.stderr.splitlines() if "does not meet" in x]
     assert line.startswith(f"{path}:") and "resolution.needs[0].examples.meets[0]" in line
     assert "Traceback" not in result.stderr
+
+
+def test_a_silent_customer_opens_up_to_open_questions_not_closed_ones():
+    persona = LIBRARY.personas["silent-coffee-subscription"]
+    closed, opened = Director(persona), Director(persona)
+    closed.opening(), opened.opening()
+    assert "question" not in say(closed, "Is the coffee arriving late?").moves
+    assert "question" in say(opened, "What has been happening with your deliveries?").moves
+    assert opened.state.mood < closed.state.mood
+
+
+def test_a_serial_complainer_wants_the_apology_whoever_was_at_fault():
+    persona = LIBRARY.personas["serial-complainer-fitness-tracker"]
+    assert persona.scenario.fault.value != "company"
+    complainer = Director(persona)
+    other = Director(persona.model_copy(update={"type": CustomerType.aggressive}))
+    complainer.opening(), other.opening()
+    sorry = "I'm sorry."
+    say(complainer, sorry), say(other, sorry)
+    assert complainer.state.mood < other.state.mood
+
+
+def test_a_calm_customer_thanks_the_trainee_for_the_move_that_met_a_need():
+    persona = with_temperament(with_resolution(CONCRETE, needs=CONCRETE.resolution.needs[:2]), mood=20)
+    director = Director(persona)
+    director.opening()
+    decision = say(director, "I've added a credit of £45 to your account.")
+    assert decision.moves[-1] == "need:figure" and "need:visit" not in decision.moves
+    assert decision.intent is Intent.thank

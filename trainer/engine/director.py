@@ -30,6 +30,10 @@ class TypeRules(Strict):
     calming: dict[str, float] = Field(default_factory=dict)
     provoking: dict[str, float] = Field(default_factory=dict)
     venting_turns: int = Field(0, ge=0, description="Turns in which a turn with no move costs nothing.")
+    open_questions_only: bool = Field(False, description="Only questions that are not yes/no count as a question.")
+    apology_without_fault: float | None = Field(
+        None, description="What an apology counts when the company is not at fault, for this type."
+    )
 
 
 class Reactions(Strict):
@@ -171,6 +175,9 @@ class Director:
         tokens = reading.tokens or tokenize(text, persona.language.value)[0]
         matched = self._needs.find(tokens, text)
         ctype = persona.type
+        if self.type_rules.open_questions_only and "question" in earned and not matched.get(self._open):
+            earned.discard("question")  # a silent customer answers a yes/no question with yes or no
+            moves.append("closed_question")
 
         # Calming moves, weighted by who this customer is.
         delta = 0.0
@@ -179,7 +186,8 @@ class Director:
                 continue
             size *= self.type_rules.calming.get(name, 1.0)
             if name == "apology" and persona.scenario.fault is not Fault.company:
-                size *= rules.apology_without_fault
+                override = self.type_rules.apology_without_fault
+                size *= rules.apology_without_fault if override is None else override
             if name == "escalation" and not (state.asked_manager or ctype is CustomerType.supervisor_demander):
                 size *= rules.escalation_unasked
             times = state.used.get(name, 0)
@@ -354,6 +362,8 @@ class Director:
         if not worse and state.mood < before:
             if all_needs:
                 return decision(Intent.calm_down)
+            if any(m.startswith("need:") for m in moves) and state.band is MoodBand.calm and Intent.thank in lines:
+                return decision(Intent.thank)  # thanks for the move that met a need, said when it happens
             return decision(Intent.demand if state.last_intent is Intent.calm_down else Intent.calm_down)
         if state.last_intent is Intent.complain:
             return decision(Intent.demand)
