@@ -1,0 +1,54 @@
+"""Compiled phrase lists are kept between runs, and an edited list is compiled again on its next use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT
+from trainer.content.vocabulary import Signal
+from trainer.scoring.detectors import detectors_for
+
+ZEBRA = "Zebras are striped."
+
+
+def _with_empathy_phrase(folder: Path, phrase: str | None) -> None:
+    text = (PROJECT / "rubrics" / "phrases" / "en.yaml").read_text(encoding="utf-8")
+    marker = "  empathy:\n"
+    start = text.index(marker)
+    at = text.index("    phrases:\n", start) + len("    phrases:\n")
+    if phrase is not None:
+        text = text[:at] + f'      - "{phrase}"\n' + text[at:]
+    folder.mkdir(exist_ok=True)
+    (folder / "en.yaml").write_text(text, encoding="utf-8")
+
+
+def _empathy(folder: Path) -> bool:
+    detectors_for.cache_clear()  # a new process, as far as the compiled lists go
+    return bool(detectors_for("en", folder).read_trainee(ZEBRA).signals[Signal.empathy])
+
+
+def test_an_edited_phrase_list_is_compiled_again(tmp_path: Path) -> None:
+    lists = tmp_path / "phrases"
+    _with_empathy_phrase(lists, None)
+    assert not _empathy(lists)
+    _with_empathy_phrase(lists, "zebra")
+    assert _empathy(lists)
+    _with_empathy_phrase(lists, None)
+    assert not _empathy(lists)
+
+
+def test_an_unwritable_or_damaged_cache_still_compiles_the_lists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lists = tmp_path / "phrases"
+    _with_empathy_phrase(lists, "zebra")
+    blocked = tmp_path / "cache-is-a-file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("TRAINER_CACHE", str(blocked))
+    assert _empathy(lists)
+    damaged = tmp_path / "cache"
+    monkeypatch.setenv("TRAINER_CACHE", str(damaged))
+    assert _empathy(lists)
+    for compiled in (damaged / "detectors").iterdir():
+        compiled.write_bytes(b"not a pickle")
+    assert _empathy(lists)
