@@ -113,7 +113,7 @@ class Detectors:
         self._not_questions = self.trainee_index.add(Group(phrases=phrases.not_questions))
         self.paraphrase_openers = _words(phrases.paraphrase_openers)
         self.not_specifics = _words(phrases.not_specifics)
-        self._content_cache: dict[str, frozenset[str]] = {}
+        self._content_cache: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._by_owner: dict[int, tuple[Signal | Cue, _Compiled, str]] = {
             **{c.main: (key, c, "signals") for key, c in self.signals.items()},
             **{c.main: (key, c, "cues") for key, c in self.cues.items()},
@@ -217,18 +217,20 @@ class Detectors:
         earlier = [customer_before] if isinstance(customer_before, str) else list(customer_before)
         for text in earlier:
             if text.strip():
-                found = self._restates(tokens, self._content_lemmas(text))
+                found = self._restates(tokens, *self._content_lemmas(text))
                 if found:
                     return found
         return []
 
-    def _restates(self, tokens: list[Token], theirs: frozenset[str]) -> list[Span]:
+    def _restates(self, tokens: list[Token], theirs: frozenset[str], told: frozenset[str]) -> list[Span]:
+        """Spans restating the customer's words; `told` are those of their statements, not their questions:
+        an answer repeats a question's words without restating anything."""
         if not theirs:
             return []
         shared = [t for t in tokens if self._content(t) and t.lemma in theirs]
-        distinct = {t.lemma for t in shared}
-        if len(distinct) >= 3 and len(distinct) / len(theirs) >= 0.4:
-            return [(t.start, t.end) for t in shared]
+        said = {t.lemma for t in shared if t.lemma in told}
+        if len(said) >= 3 and len(said) / len(told) >= 0.4:
+            return [(t.start, t.end) for t in shared if t.lemma in told]
         # "So the parcel you expected on Friday…": an opener plus two of their words in one sentence.
         for token in tokens:
             if token.surface in self.paraphrase_openers and _is_sentence_start(tokens, token):
@@ -239,11 +241,18 @@ class Detectors:
                     ]
         return []
 
-    def _content_lemmas(self, text: str) -> frozenset[str]:
+    def _content_lemmas(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The content lemmas of a customer turn: all of them, and those of the sentences that are not questions."""
         # The customer's turn is read once per trainee reply to it; keep the last few.
         cached = self._content_cache.get(text)
         if cached is None:
-            cached = frozenset(t.lemma for t in tokenize(text, self.language)[0] if self._content(t))
+            words = [t for t in tokenize(text, self.language)[0] if self._content(t)]
+            ends: dict[int, int] = {}
+            for t in words:
+                ends[t.sentence] = max(ends.get(t.sentence, 0), t.end)
+            asked = {i for i, end in ends.items() if text[end:].lstrip(" \"')»“”").startswith("?")}
+            cached = (frozenset(t.lemma for t in words),
+                      frozenset(t.lemma for t in words if t.sentence not in asked))
             if len(self._content_cache) > 64:
                 self._content_cache.clear()
             self._content_cache[text] = cached
