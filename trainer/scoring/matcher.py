@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import re._constants as re_constants
+import re._parser as re_parser
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -189,7 +191,7 @@ class PhraseIndex:
         self.exact: dict[str, list[tuple[int, _Entry]]] = {}  # the rest, by first word
         self.prefixed: dict[str, list[tuple[int, _Entry]]] = {}
         self.prefix_lengths: list[int] = []
-        self.patterns: list[tuple[int, re.Pattern[str]]] = []
+        self.patterns: list[tuple[int, re.Pattern[str], tuple[str, ...] | None]] = []
         self.owners = 0
         self._slots: dict[tuple[frozenset[str], frozenset[str], tuple[str, ...]], int] = {}
         self._slot_by_surface: dict[str, set[int]] = {}
@@ -244,7 +246,7 @@ class PhraseIndex:
         self._slot_prefix_lengths = sorted({len(k) for k in self._slot_by_prefix})
         self._words.clear()
         self._pair_hits.clear()
-        self.patterns.extend((owner, re.compile(p, re.IGNORECASE)) for p in group.patterns)
+        self.patterns.extend((owner, re.compile(p, re.IGNORECASE), needles(p)) for p in group.patterns)
         return owner
 
     def _word(self, surface: str, lemma_: str) -> _Word:
@@ -327,7 +329,10 @@ class PhraseIndex:
                     found.setdefault(owner, []).append(Match(tokens[i].start, tokens[last].end, i, last, entry.text))
         if self.patterns:
             norm = normalise(text)
-            for owner, pattern in self.patterns:
+            folded = fold(norm)
+            for owner, pattern, wanted in self.patterns:
+                if wanted is not None and folded is not None and not any(w in folded for w in wanted):
+                    continue  # a pattern that needs one of these strings cannot match a turn without them
                 for m in pattern.finditer(norm):
                     if m.end() > m.start():
                         first, last = _token_range(tokens, m.start(), m.end())
@@ -336,6 +341,73 @@ class PhraseIndex:
 
 
 _WORD_CACHE_LIMIT = 200_000
+
+
+def _fold_table() -> dict[int, int]:
+    """Characters a case-insensitive regular expression takes for one another beyond lowercasing ("ſ" for "s")."""
+    from re._casefix import _EXTRA_CASES  # the table the regular expression compiler itself uses
+
+    table: dict[int, int] = {}
+    for lower, others in _EXTRA_CASES.items():
+        group = {lower, *others}
+        for code in group:
+            table[code] = min(group | {table.get(code, code)})
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str | None:
+    """The text as a case-insensitive regular expression compares it, or None where lowercasing
+    changes its length ("İ"), so that a substring of the pattern might not be one of the text."""
+    lowered = text.lower()
+    return lowered.translate(_FOLD) if len(lowered) == len(text) else None
+
+
+def needles(pattern: str) -> tuple[str, ...] | None:
+    """Strings (folded) of which every match of the case-insensitive pattern contains one, or None
+    when the pattern has none worth looking for: a turn with none of them is not run through it."""
+    try:
+        parsed = re_parser.parse(pattern, re.IGNORECASE)
+    except re.error:
+        return None
+    found = _required(list(parsed))
+    if not found or min(map(len, found)) < 2:
+        return None
+    return tuple(sorted(w.lower().translate(_FOLD) for w in found))
+
+
+def _required(items: list[tuple[object, object]]) -> frozenset[str] | None:
+    """The best set of strings one of which every match of this sequence contains, or None."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is re_constants.LITERAL:
+            run.append(chr(av))  # type: ignore[arg-type]
+            continue
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run = []
+        inner: frozenset[str] | None = None
+        if op is re_constants.SUBPATTERN:
+            inner = _required(list(av[-1]))  # type: ignore[index]
+        elif op is re_constants.ATOMIC_GROUP:
+            inner = _required(list(av))  # type: ignore[call-overload]
+        elif op in (re_constants.MAX_REPEAT, re_constants.MIN_REPEAT, re_constants.POSSESSIVE_REPEAT):
+            least, _, body = av  # type: ignore[misc]
+            inner = _required(list(body)) if least >= 1 else None  # type: ignore[has-type]
+        elif op is re_constants.BRANCH:
+            branches = [_required(list(b)) for b in av[1]]  # type: ignore[index]
+            if all(b is not None for b in branches):
+                inner = frozenset().union(*branches)  # type: ignore[arg-type]
+        if inner:
+            candidates.append(inner)
+    if run:
+        candidates.append(frozenset(["".join(run)]))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
