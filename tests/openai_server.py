@@ -39,6 +39,7 @@ class FakeOpenAI:
     default: Behaviour = field(default_factory=Behaviour)
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
+    hung_up: list[float] = field(default_factory=list)  # when a client closed a stream the server was still sending
     model: str = "fake-model"
 
     def __post_init__(self) -> None:
@@ -82,6 +83,12 @@ class FakeOpenAI:
                 self.wfile.write(body)
 
             def _stream(self, behaviour: Behaviour) -> None:
+                try:
+                    self._send_stream(behaviour)
+                except (BrokenPipeError, ConnectionResetError):
+                    server.hung_up.append(time.monotonic())
+
+            def _send_stream(self, behaviour: Behaviour) -> None:
                 self.send_response(200)
                 self.send_header("content-type", "text/event-stream")
                 self.send_header("connection", "close")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 from pathlib import Path
@@ -124,7 +125,8 @@ async def test_practice_call_from_choice_to_debrief(tmp_path: Path) -> None:
         for r in result.criteria:
             assert r.criterion.title in text
         assert f"{core.moods[0]} → {core.moods[-1]}" in text
-        assert any(r["type"] == "end" for r in records(tmp_path))
+        assert [r["outcome"] for r in records(tmp_path) if r["type"] == "end"] == ["hung_up"]
+        assert "hung up" in flat(shown(debrief))
 
         # Save the HTML debrief, then retry the same customer, then pick another.
         await pilot.press("s")
@@ -260,7 +262,7 @@ async def test_a_reply_that_fails_goes_back_into_the_box(tmp_path: Path) -> None
 
 
 async def test_stop_keeps_the_partial_line_marked_interrupted(tmp_path: Path, fake_openai) -> None:
-    said = "Well I have been waiting for ages and nobody ever calls me back about any of it"
+    said = "Well. I have been waiting for ages. Nobody ever calls me back. Not once. Not about any of it."
     fake_openai.default = Behaviour(reply=said, pace=0.15)
     llm = resolve_llm(base_url=fake_openai.base_url, model="fake-model")
     app = app_for(tmp_path, backend="openai", llm=llm)
@@ -283,6 +285,12 @@ async def test_stop_keeps_the_partial_line_marked_interrupted(tmp_path: Path, fa
         assert not app.screen.replying
     customer = [r for r in records(tmp_path) if r.get("role") == "customer"]
     assert customer[-1]["text"] == line.text and INTERRUPTED in customer[-1]["notices"]
+    assert customer[-1]["voice"]["by"] == "model"
+    for _ in range(20):  # the request was closed, not left streaming in an abandoned thread
+        if fake_openai.hung_up:
+            break
+        await asyncio.sleep(0.05)
+    assert fake_openai.hung_up
 
 
 async def test_history_lists_every_transcript_and_opens_one(tmp_path: Path) -> None:

@@ -10,17 +10,13 @@ import pytest
 import yaml
 
 from tests.conftest import FIXTURES, PROJECT
-from tests.openai_server import Behaviour
-from trainer.config.settings import resolve_llm
 from trainer.content.library import load_library
 from trainer.content.loader import load_rubric
 from trainer.content.persona import Persona
-from trainer.content.templates import render
 from trainer.content.vocabulary import CustomerType, Fault, Intent, Language
-from trainer.engine.actors import LLMActor, Notice, Piece, Restart, ScriptedActor
+from trainer.engine.actors import ScriptedActor
 from trainer.engine.director import Outcome
 from trainer.engine.session import CustomerTurn, Session, new_session
-from trainer.llm import LLM
 
 LIBRARY = load_library(PROJECT / "personas")
 RUBRIC_PATH = PROJECT / "rubrics" / "default.yaml"
@@ -174,7 +170,7 @@ def test_transcript_is_written_turn_by_turn_and_scoreable(tmp_path, run_cli):
     path = session.writer.path
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert [r["type"] for r in records] == ["header", "turn", "turn", "turn"]  # nothing waits for the end
-    assert records[0]["persona_id"] == persona.id and records[0]["format"] == 3
+    assert records[0]["persona_id"] == persona.id and records[0]["format"] == 4
     assert records[0]["persona_hash"].startswith("sha256:")
     session.end()
     result = run_cli("score", str(path), "--format", "json")
@@ -183,151 +179,9 @@ def test_transcript_is_written_turn_by_turn_and_scoreable(tmp_path, run_cli):
     assert scored["turns"][1]["signals"]["empathy"] is True
 
 
-# ---- the LLM actor, against a real OpenAI-compatible server -------------------------------
-
-
-def llm_actor(persona: Persona, server) -> LLMActor:
-    settings = resolve_llm(base_url=server.base_url, model="fake-model")
-    return LLMActor(persona, LLM(settings), ScriptedActor(persona, 0))
-
-
-def events_of(session: Session, text: str) -> list:
-    return list(session.reply(text))
-
-
-def test_model_and_script_follow_the_same_director_decisions(fake_openai):
-    persona = LIBRARY.personas["de-kompensation-sofa-lieferung"]
-    fake_openai.default = Behaviour(reply="Das ist doch unglaublich, ich will mein Geld zurück.")
-    replies = ["Das tut mir leid. Was genau ist passiert?", "Nein, das geht nicht.",
-               "Ich verstehe Ihren Ärger. Wir erstatten Ihnen die 89 Euro bis Freitag."]
-    scripted = play(session_for(persona), replies)
-    modelled = play(session_for(persona, llm_actor(persona, fake_openai)), replies)
-    assert [t.decision for t in scripted] == [t.decision for t in modelled]
-    assert modelled[1].text == "Das ist doch unglaublich, ich will mein Geld zurück."
-
-
-def test_model_prompt_carries_persona_state_and_language(fake_openai):
-    persona = LIBRARY.personas["de-kompensation-sofa-lieferung"]
-    session = session_for(persona, llm_actor(persona, fake_openai))
-    session.start()
-    events_of(session, "Was kann ich für Sie tun?")
-    request = fake_openai.requests[0]
-    assert request["stream"] is True
-    system = request["messages"][0]["content"]
-    assert "Speak only German" in system and persona.name in system and "never the agent" in system
-    assert request["messages"][-1] == {"role": "user", "content": "Was kann ich für Sie tun?"}
-
-
-def test_model_prompt_says_the_facts_not_their_templates(fake_openai):
-    persona = LIBRARY.personas["de-kompensation-sofa-lieferung"]
-    # A fact may name another fact, as lines do.
-    facts = {**persona.scenario.facts, "summary": "{{ facts.delivery_fee }} für nichts bezahlt"}
-    persona = persona.model_copy(update={"scenario": persona.scenario.model_copy(update={"facts": facts})})
-    fake_openai.default = Behaviour(reply="Ja, genau so war das.")
-    session = session_for(persona, llm_actor(persona, fake_openai))
-    session.start()
-    for question in ("Das tut mir leid. Was ist passiert?", "Verstehe. Und was war beim zweiten Termin?",
-                     "Wie kommen Sie auf die Summe?"):
-        events_of(session, question)
-    systems = [request["messages"][0]["content"] for request in fake_openai.requests]
-    assert any("In this reply, tell the agent" in s for s in systems)
-    assert any("already told the agent" in s for s in systems)
-    for system in systems:
-        assert "{{" not in system and "{%" not in system, system
-    last = systems[-1]
-    assert "Am Samstag, den 8. März hat keiner angerufen" in last  # a hidden fact, told earlier
-    assert "summary: 89 € für nichts bezahlt" in last
-
-
-@pytest.mark.parametrize("behaviour, notice", [
-    (Behaviour(status=500), "answered 500"),
-    (Behaviour(status=429, retry_after=0), "rate limiting (429)"),
-    (Behaviour(cut_after=2, reply="one two three four five"), "model unavailable"),
-    (Behaviour(malformed=True, reply="one two three"), "model unavailable"),
-    (Behaviour(stall=3), "did not answer within"),
-])
-def test_endpoint_failures_fall_back_to_the_scripted_line(fake_openai, monkeypatch, behaviour, notice):
-    monkeypatch.setenv("TRAINER_TIMEOUT", "1")
-    monkeypatch.setenv("TRAINER_MAX_RETRIES", "0")
-    persona = LIBRARY.personas["aggressive-broadband-outage"]
-    fake_openai.default = behaviour
-    session = session_for(persona, llm_actor(persona, fake_openai))
-    session.start()
-    events = events_of(session, "Tell me more.")
-    notices = [e.text for e in events if isinstance(e, Notice)]
-    assert any(notice in n for n in notices), notices
-    turn = events[-1]
-    assert isinstance(turn, CustomerTurn) and turn.text  # the call goes on, in the persona's own words
-    context = persona.template_context()
-    scripted = {render(line, context) for bands in persona.lines.values() for lines in bands.values() for line in lines}
-    scripted |= {render(fact.line, context) for fact in persona.scenario.hidden_facts}
-    assert turn.text in scripted
-
-
-def test_breaking_character_is_retried_then_replaced(fake_openai):
-    persona = LIBRARY.personas["aggressive-broadband-outage"]
-    fake_openai.default = Behaviour(reply="As an AI language model, I cannot be angry.")
-    session = session_for(persona, llm_actor(persona, fake_openai))
-    session.start()
-    events = events_of(session, "Hello?")
-    assert sum(isinstance(e, Restart) for e in events) == 2
-    assert len(fake_openai.requests) == 2
-    turn = events[-1]
-    assert "AI" not in turn.text and turn.text
-    assert any("broke character twice" in e.text for e in events if isinstance(e, Notice))
-
-
-def test_agent_voice_is_caught_too(fake_openai):
-    persona = LIBRARY.personas["aggressive-broadband-outage"]
-    fake_openai.behaviours = [Behaviour(reply="Thank you for calling Northwave, how can I help you today?")]
-    fake_openai.default = Behaviour(reply="Nine days, mate. Nine.")
-    session = session_for(persona, llm_actor(persona, fake_openai))
-    session.start()
-    events = events_of(session, "Hello?")
-    assert events[-1].text == "Nine days, mate. Nine."
-    assert [e for e in events if isinstance(e, Piece)][-1].text == " Nine."
-
-
 def persona_speaking(language: str) -> Persona:
     return next(p for p in LIBRARY.personas.values() if p.language.value == language)
 
-
-def first_reply_when_the_model_says(server, language: str, line: str) -> list:
-    """The events of the first customer reply in a call in `language` whose model always answers `line`."""
-    persona = persona_speaking(language)
-    server.default = Behaviour(reply=line)
-    session = session_for(persona, llm_actor(persona, server))
-    session.start()
-    return events_of(session, "Hallo?")
-
-
-@pytest.mark.parametrize("language, line", [
-    ("de", "Das kenne ich schon als Kind nicht anders, immer dasselbe mit Ihnen."),
-    ("nl", "Ik spaar als airmiles-lid al jaren bij u, en dan dit."),
-    ("ru", "Терплю как Иисус, но всему есть предел."),
-    ("en", "I'm an aide at a care home, I need that boiler."),
-])
-def test_a_customer_line_that_merely_contains_an_ai_phrase_is_kept(fake_openai, language, line):
-    events = first_reply_when_the_model_says(fake_openai, language, line)
-    assert not any(isinstance(e, Restart) for e in events)
-    assert events[-1].text == line
-
-
-@pytest.mark.parametrize("language, line", [
-    ("en", "As an AI, I cannot really be upset."),
-    ("en", "I\u2019m an AI, not a customer."),
-    ("de", "Als KI kann ich das nicht beurteilen."),
-    ("de", "Als KI-Sprachmodell habe ich keine Bestellung."),
-    ("lv", "Es esmu valodas modelis, nevis klients."),
-    ("pl", "Jako AI nie mam pralki."),
-    ("ru", "Как ИИ, я не могу злиться."),
-    ("nl", "Als AI kan ik geen bank bestellen."),
-    ("nl", "Waarmee kan ik u helpen?"),
-])
-def test_a_model_talking_as_an_ai_or_the_agent_is_replaced(fake_openai, language, line):
-    events = first_reply_when_the_model_says(fake_openai, language, line)
-    assert sum(isinstance(e, Restart) for e in events) == 2
-    assert events[-1].text != line
 
 # ---- trainer play ----------------------------------------------------------------------------
 
@@ -353,7 +207,7 @@ def test_play_prints_the_call_and_the_debrief(run_cli, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("Gary Whitlock (aggressive, en) is on the line.")
     assert "you: I understand how frustrating this is. What happened?" in result.stdout
-    assert "The call ended: out_of_turns." in result.stdout
+    assert "The call ended: hung_up." in result.stdout
     assert "# Debrief:" in result.stdout
 
 

@@ -147,3 +147,23 @@ def test_a_format_2_exam_verifies_but_does_not_count_for_certification(run_cli, 
     certified = run_cli("certify", "--trainee", ANA, str(folder))
     assert certified.exit_code == 1
     assert certified.stdout.count("signed only at its end (an exam from before exams were sealed") == 3
+
+
+def test_a_sealed_format_3_exam_still_verifies_and_counts_for_certification(run_cli, folder, key):
+    """Format 4 added who voiced each line and `hung_up`; the exams sealed before it are as good as they were."""
+    signer = load_signer(home())
+    for pid in ("aggressive-broadband-outage", "customer-at-fault-old-address", "de-kompensation-sofa-lieferung"):
+        path = play_call(run_cli, folder, pid, good_replies(pid), mode="exam")
+        recs = [{k: v for k, v in r.items() if k != "voice"} for r in records(path) if r["type"] not in ("seal", "signature")]
+        recs[0]["format"] = 3
+        out: list[dict] = []
+        for record in recs:  # written as a format 3 trainer wrote it: every record sealed, the end signed
+            out.append(link(record, out[-1] if out else None, len(out)))
+            seal = signer.seal_record(recs[0]["session_id"], len(out), record_hash(out[-1]))
+            out.append(link(seal, out[-1], len(out)))
+        signature = signer.signature_record(recs[0]["session_id"], len(out), record_hash(out[-1]))
+        write_lines(path, [json.dumps(r) for r in out + [link(signature, out[-1], len(out))]])
+    verified = run_cli("verify", str(path))
+    assert verified.exit_code == 0, verified.stdout
+    assert verified.stdout.strip() == f"{path}: valid: exam, signed by {key}"
+    assert run_cli("certify", "--trainee", ANA, str(folder)).exit_code == 0

@@ -32,7 +32,7 @@ def comparable(path: Path) -> list[dict]:
 
 def test_header_names_everything_needed_to_replay_and_trust_the_session(run_cli, folder):
     header = records(play_call(run_cli, folder, PERSONA, REPLIES, trainee=ANA))[0]
-    assert header["type"] == "header" and header["format"] == 3 and header["n"] == 0 and header["prev"] is None
+    assert header["type"] == "header" and header["format"] == 4 and header["n"] == 0 and header["prev"] is None
     assert header["trainee"] == ANA and header["persona_id"] == PERSONA and header["persona_type"] == "aggressive"
     assert header["persona_hash"].startswith("sha256:") and header["rubric_hash"].startswith("sha256:")
     for key in ("session_id", "rubric_id", "rubric_version", "scorer_version", "backend", "model", "seed", "mode",
@@ -55,6 +55,36 @@ def test_closing_record_has_outcome_score_pass_and_criteria(run_cli, folder):
     end = records(play_call(run_cli, folder, PERSONA, REPLIES))[-1]
     assert end["type"] == "end" and end["outcome"] == "out_of_turns" and isinstance(end["passed"], bool)
     assert isinstance(end["score"], float) and end["criteria"]["ask_questions"] == {"met": 1, "missed": 0}
+
+
+def test_a_call_the_trainee_ends_is_hung_up_in_the_json_transcript_debrief_history_and_report(run_cli, folder):
+    replies = folder.parent / "hang-up.txt"
+    replies.write_text(f"{FIRST}\n/end\n{MILD[1]}\n", encoding="utf-8")
+    env = {"TRAINER_TRANSCRIPTS": str(folder)}
+    played = run_cli("play", "--persona", PERSONA, "--replies", str(replies), "--json", env=env)
+    assert played.exit_code == 0, played.stderr
+    result = json.loads(played.stdout)
+    assert result["outcome"] == "hung_up"
+    path = Path(result["transcript"])
+    assert records(path)[-1]["outcome"] == "hung_up"
+    assert [r["role"] for r in records(path) if r["type"] == "turn"] == ["customer", "trainee", "customer"]
+    printed = run_cli("play", "--persona", PERSONA, "--replies", str(replies), env=env)
+    assert "The call ended: hung_up." in printed.stdout and "How the call ended: the trainee hung up" in printed.stdout
+    assert "How the call ended: the trainee hung up" in run_cli("debrief", str(path)).stdout
+    history = json.loads(run_cli("history", str(folder), "--json").stdout)
+    assert {row["status"] for row in history} == {"hung_up"}
+    assert f"| {PERSONA} | 2 |" in run_cli("report", str(folder)).stdout
+    assert "| hung up 2 |" in run_cli("report", str(folder)).stdout
+
+
+def test_a_call_whose_replies_run_out_is_still_out_of_turns(run_cli, folder):
+    assert records(play_call(run_cli, folder, PERSONA, REPLIES[:1]))[-1]["outcome"] == "out_of_turns"
+
+
+def test_customer_turns_say_who_voiced_them(run_cli, folder):
+    voices = [r["voice"] for r in records(play_call(run_cli, folder, PERSONA, REPLIES)) if r.get("role") == "customer"]
+    assert voices[0] == {"by": "scripted", "why": "opening lines are the persona's own"}
+    assert all(v == {"by": "scripted", "why": "the scripted backend"} for v in voices[1:])
 
 
 def test_every_record_carries_the_hash_of_the_one_before(run_cli, folder):
@@ -155,7 +185,7 @@ def test_resume_shows_where_the_call_stopped(run_cli, tmp_path, folder):
     opening = records(whole)[1]["text"]
     assert result.stdout.startswith(f"Resuming {whole.stem}: Gary Whitlock (aggressive, en), 0 replies so far.")
     assert f"Gary Whitlock: {opening}" in result.stdout
-    assert "The call ended: out_of_turns." in result.stdout
+    assert "The call ended: hung_up." in result.stdout
 
 
 def test_resume_a_finished_session_says_so(run_cli, folder):

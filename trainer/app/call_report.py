@@ -12,6 +12,7 @@ from trainer.engine.session import Session
 from trainer.records.store import dialog_from_transcript, read_records
 from trainer.scoring.debrief import Debrief, build_debrief, criteria_chart, mood_chart
 from trainer.scoring.scorer import Scorer, SessionScore
+from trainer.wording import ending
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class CallReport:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(render_file(
             "debrief.html.j2", html=True, file=str(self.transcript or target), d=d, trainee=self.trainee,
+            ending=ending(self.outcome) if self.outcome != "unfinished" else "",
             mood_svg=mood_chart(d.mood), criteria_svg=criteria_chart(d.session.criteria),
         ), encoding="utf-8")
         return target

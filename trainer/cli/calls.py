@@ -134,6 +134,7 @@ def converse(session, library, replies, as_json: bool) -> None:  # type: ignore[
     from trainer.engine.director import Outcome
     from trainer.engine.handover import handover_line
     from trainer.scoring.debrief import build_debrief
+    from trainer.wording import ending
 
     say = (lambda *a, **k: None) if as_json else click.echo
     interactive = replies is None and sys.stdin.isatty()
@@ -150,7 +151,7 @@ def converse(session, library, replies, as_json: bool) -> None:  # type: ignore[
         if not text:
             continue
         if text == "/end":
-            outcome = Outcome.out_of_turns
+            outcome = Outcome.hung_up
             break
         if text == "/supervisor":
             text = handover_line(session.persona.language)
@@ -167,7 +168,8 @@ def converse(session, library, replies, as_json: bool) -> None:  # type: ignore[
         return
     click.echo(f"\nThe call ended: {session.outcome.value if session.outcome else 'unfinished'}. Transcript: {transcript}\n")
     report = build_debrief(result, library, session.moods)
-    click.echo(render_file("debrief.md.j2", file=str(transcript), d=report, trainee=session.trainee))
+    click.echo(render_file("debrief.md.j2", file=str(transcript), d=report, trainee=session.trainee,
+                           ending=ending(session.outcome.value if session.outcome else None)))
 
 
 def show_reply(name: str, events, say) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,6 @@ import click
 
 from trainer.cli.output import write_output
 from trainer.config import locations
-from trainer.content.library import load_library
 
 
 @click.command()
@@ -60,6 +59,8 @@ def score(
     results = []
     judged: dict = {}
     failed = False
+    compact = fmt == "json" and not pretty
+    written = 0
     for path in files:
         try:
             session = scorer.score(load_scorable(path))
@@ -68,7 +69,6 @@ def score(
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             continue
-        results.append((str(path), session))
         if llm is not None:
             from trainer.scoring.judge import judge_session
 
@@ -77,14 +77,18 @@ def score(
             for error in errors:
                 failed = True
                 click.echo(f"{path}: judge: {error}", err=True)
-    if fmt == "json":
-        # Compact output goes through the standard library's C encoder; indenting sends it to the pure-Python one
-        # (15 s of a 20,000-turn run).
-        data = [session_json(s, f, judged.get(f)) for f, s in results]
-        if pretty:
-            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        if compact:
+            # The array one file at a time, so a long run never holds every session and its JSON at once; the
+            # standard library's C encoder writes it (indenting sends it to the pure-Python one, 15 s of 20,000 turns).
+            item = session_json(session, str(path), judged.get(str(path)))
+            click.echo(("," if written else "[") + json.dumps(item, ensure_ascii=False, separators=(",", ":")), nl=False)
+            written += 1
         else:
-            click.echo(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+            results.append((str(path), session))
+    if compact:
+        click.echo("]" if written else "[]")
+    elif fmt == "json":
+        click.echo(json.dumps([session_json(s, f, judged.get(f)) for f, s in results], ensure_ascii=False, indent=2))
     elif fmt == "html":
         click.echo(render_file("score.html.j2", html=True, results=results, judged=judged))
     else:
@@ -110,24 +114,27 @@ def debrief(file: Path, rubric_path: Path | None, fmt: str, output: Path | None)
       trainer debrief tests/fixtures/dialogs/en-bad.json
       trainer debrief call.json --format html -o debrief.html
     """
+    from trainer.content.library import load_library
     from trainer.content.loader import load_rubric
     from trainer.content.templates import render_file
-    from trainer.records.store import load_scorable
+    from trainer.records.store import load_scorable, recorded_outcome
     from trainer.scoring.debrief import build_debrief, criteria_chart, mood_chart
     from trainer.scoring.scorer import Scorer
+    from trainer.wording import ending
 
     rubric = load_rubric(rubric_path or locations.default_rubric())
     dialog = load_scorable(file)
     session = Scorer(rubric).score(dialog)
     mood = [t.mood for t in dialog.turns if t.mood is not None]
     report = build_debrief(session, load_library(locations.personas_dir()), mood)
+    how = ending(recorded_outcome(file))
     if fmt == "html":
         text = render_file(
-            "debrief.html.j2", html=True, file=str(file), d=report, trainee=dialog.trainee,
+            "debrief.html.j2", html=True, file=str(file), d=report, trainee=dialog.trainee, ending=how,
             mood_svg=mood_chart(report.mood), criteria_svg=criteria_chart(session.criteria),
         )
     else:
-        text = render_file("debrief.md.j2", file=str(file), d=report, trainee=dialog.trainee)
+        text = render_file("debrief.md.j2", file=str(file), d=report, trainee=dialog.trainee, ending=how)
     if output is None:
         click.echo(text)
         return

@@ -24,8 +24,22 @@ class LLMSettings(BaseModel):
     base_url: str | None = Field(None, description="Endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama.")
     api_key: str | None = Field(None, description="Key for that endpoint; not needed for local servers.")
     model: str = Field("gpt-4o-mini", description="Model name as the endpoint knows it.")
-    timeout: float = Field(30.0, gt=0, le=600, description="Seconds before a request is given up.")
-    max_retries: int = Field(2, ge=0, le=10, description="Retries with backoff on 429, 5xx and dropped connections.")
+    timeout: float = Field(30.0, gt=0, le=600, description="Seconds before a whole (not streamed) request is given up.")
+    max_retries: int = Field(
+        2, ge=0, le=10,
+        description="Retries with backoff on 429, 5xx and dropped connections; a customer's line retries only "
+        "while its first_token_timeout allows.",
+    )
+    first_token_timeout: float = Field(
+        5.0, gt=0, le=600,
+        description="Seconds a customer's line may take to start (retries included) before the scripted line "
+        "is used and the rest of the call goes on scripted.",
+    )
+    line_timeout: float = Field(
+        20.0, gt=0, le=600,
+        description="Seconds a customer's whole line may take; a line still arriving then ends at its last "
+        "complete sentence.",
+    )
 
 
 class ConfigFile(BaseModel):
@@ -103,6 +117,8 @@ def resolve_llm(
             base_url=chosen_url, api_key=chosen_key, model=chosen_model,
             timeout=float(env.get("TRAINER_TIMEOUT", file.timeout)),
             max_retries=int(env.get("TRAINER_MAX_RETRIES", file.max_retries)),
+            first_token_timeout=float(env.get("TRAINER_FIRST_TOKEN_TIMEOUT", file.first_token_timeout)),
+            line_timeout=float(env.get("TRAINER_LINE_TIMEOUT", file.line_timeout)),
         )
     except (ValidationError, ValueError) as exc:
         raise UserError(f"model settings: {exc}") from None

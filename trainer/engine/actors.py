@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import random
-import re
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from trainer.content.persona import HiddenFact, Persona
 from trainer.content.templates import render, render_file
-from trainer.content.vocabulary import Intent, Language, MoodBand
+from trainer.content.vocabulary import Intent, MoodBand
 from trainer.engine.director import Decision
-from trainer.llm import LLM, LLMError
+from trainer.engine.guard import LineCheck, VoiceGuard
+from trainer.llm import LLM, Budget, LineStream, LineTimeout, LLMError
 
 BAND_ORDER = (MoodBand.calm, MoodBand.annoyed, MoodBand.angry)
 # Optional intents fall back to a required one a persona always has.
@@ -56,7 +54,18 @@ class Notice:
     text: str
 
 
-Event = Piece | Restart | Notice
+@dataclass(frozen=True)
+class Voice:
+    """Who voices the line that follows: "model", or "scripted" and why. A later Voice for the same line
+    (a model's line cut at a sentence end) replaces the earlier one."""
+
+    by: str
+    why: str = ""
+
+
+Event = Piece | Restart | Notice | Voice
+SCRIPTED_BACKEND = "the scripted backend"
+OPENING = "opening lines are the persona's own"
 
 
 class ScriptedActor:
@@ -81,6 +90,14 @@ class ScriptedActor:
     def opening_line(self) -> str:
         return self._pick(self.persona.opening)
 
+    def examples(self, decision: Decision, count: int | None = None) -> list[str]:
+        """The persona's own lines for the decision's intent, nearest mood band first (the model's voice examples)."""
+        intent = decision.intent if decision.intent in self.persona.lines else FALLBACK[decision.intent]
+        bands = self.persona.lines[intent]
+        order = sorted(bands, key=lambda b: abs(BAND_ORDER.index(b) - BAND_ORDER.index(decision.band)))
+        lines = list(dict.fromkeys(self.fill(line) for band in order for line in bands[band]))
+        return lines if count is None else lines[:count]
+
     def line(self, decision: Decision) -> str:
         if decision.reveal is not None:
             return self.fill(decision.reveal.line)
@@ -101,90 +118,151 @@ class ScriptedActor:
         return self.fill(choice)
 
     def speak(self, decision: Decision, history: list[tuple[str, str]], revealed: list[HiddenFact]) -> Iterator[Event]:
+        yield Voice("scripted", SCRIPTED_BACKEND)
         yield Piece(self.line(decision))
 
-
-@lru_cache(maxsize=1)
-def out_of_character_phrases() -> dict[str, list[str]]:
-    text = resources.files("trainer").joinpath("data/out_of_character.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    def stop(self) -> None:
+        """A scripted line is said at once: there is nothing to cancel."""
 
 
-@lru_cache(maxsize=8)
-def _out_of_character_patterns(code: str) -> list[tuple[str, re.Pattern[str]]]:
-    return [(phrase, _whole_words(phrase)) for phrase in out_of_character_phrases().get(code, [])]
+@dataclass(frozen=True)
+class Prompting:
+    """How the model is asked for a line. The defaults are what kept most of SmolLM2's lines in the customer's
+    voice (benchmarks/model_voice.py measures each); the benchmark turns them off one by one."""
 
-
-def _whole_words(phrase: str) -> re.Pattern[str]:
-    # "als ki" must not fire on "als Kind", nor "als ai" on "als airmiles". \w is Unicode-aware on
-    # str patterns, so Cyrillic and Latvian letters count; an edge that is punctuation ("agent:") needs no boundary.
-    before = r"(?<!\w)" if re.match(r"\w", phrase) else ""
-    after = r"(?!\w)" if re.search(r"\w$", phrase) else ""
-    return re.compile(before + re.escape(phrase) + after)
-
-
-def breaks_character(text: str, language: Language) -> str | None:
-    """The phrase that shows the model stopped playing the customer, or None."""
-    lowered = " ".join(text.replace("\u2019", "'").lower().split())
-    for code in {language.value, "en"}:
-        for phrase, pattern in _out_of_character_patterns(code):
-            if pattern.search(lowered):
-                return phrase
-    return None
+    examples: int = 4  # the persona's own lines for the intent and mood, as examples of its voice (0: one line)
+    turns: int = 6  # the last turns of the call the model sees (0: the whole call)
+    tokens_per_word: int = 4  # max_tokens: the line's word cap times this (0: a flat 160)
+    stop: tuple[str, ...] = ("\n\n", "\nAgent", "Agent:", "\nYou:")  # where the model starts another turn
+    temperature: float = 0.8
 
 
 class LLMActor:
-    """Streams the customer's line from a model; falls back to the scripted line whenever the model fails."""
+    """Streams the customer's line from a model, through the voice guard, within the line's time budget.
+
+    When the endpoint fails (no first word in time, errors after the retries that
+    fit, a broken stream) the scripted line is used, and so is every later line of
+    this call: a trainee pays the wait once, with one notice. The next call tries
+    the model again. A line out of character is retried once if its time allows,
+    then the scripted line is used.
+    """
 
     backend = "openai"
 
-    def __init__(self, persona: Persona, llm: LLM, scripted: ScriptedActor) -> None:
+    def __init__(self, persona: Persona, llm: LLM, scripted: ScriptedActor, prompting: Prompting | None = None) -> None:
         self.persona = persona
         self.llm = llm
         self.model = llm.model
         self.scripted = scripted
+        self.prompting = prompting or Prompting()
+        self.guard = VoiceGuard(scripted)
+        self.unavailable: str | None = None  # why the model failed in this call, once it has
+        self._stream: LineStream | None = None
+        self._cancel = threading.Event()
 
     def opening_line(self) -> str:
         return self.scripted.opening_line()
 
+    def stop(self) -> None:
+        """End the current line now and close its request, from any thread."""
+        self._cancel.set()
+        if self._stream is not None:
+            self._stream.close()
+
     def speak(self, decision: Decision, history: list[tuple[str, str]], revealed: list[HiddenFact]) -> Iterator[Event]:
+        cancel = self._cancel = threading.Event()  # a line stopped earlier keeps its own, already set
         fallback = self.scripted.line(decision)
+        if self.unavailable is not None:
+            yield Voice("scripted", f"the model failed earlier in this call ({self.unavailable})")
+            yield Piece(fallback)
+            return
+        budget = Budget.of(self.llm.settings)
         messages = self._messages(decision, history, revealed, fallback)
+        started = time.monotonic()
+        rejected = ""
         for attempt in (1, 2):
-            text = ""
+            left = budget.total - (time.monotonic() - started)
+            if attempt == 2 and left < budget.first_token:
+                rejected += "; no time left to ask again"
+                break
+            check = self.guard.check(decision)
+            line_budget = Budget(min(budget.first_token, left), left, budget.retries)
+            shown = False
             try:
-                for piece in self.llm.stream(messages, temperature=0.8, max_tokens=160):
-                    text += piece
-                    yield Piece(piece)
+                for event in self._stream_line(messages, line_budget, check):
+                    shown = shown or isinstance(event, Piece)
+                    yield event
             except LLMError as exc:
-                if text:
+                if cancel.is_set():
+                    return
+                self.unavailable = str(exc)
+                if shown:
                     yield Restart("the model's stream broke off")
-                yield Notice(f"model unavailable ({exc}); the scripted line is used")
+                yield Notice(f"model unavailable ({exc}); the rest of this call uses the persona's scripted lines")
+                yield Voice("scripted", f"the model failed ({exc})")
                 yield Piece(fallback)
                 return
-            broken = breaks_character(text, self.persona.language) if text.strip() else "an empty reply"
-            if broken is None:
+            if cancel.is_set() or check.kept:
                 return
-            yield Restart(f"the model broke character ({broken!r})")
-            if attempt == 2:
-                yield Notice("the model broke character twice; the scripted line is used")
-                yield Piece(fallback)
+            rejected = check.rejected or "an empty reply"
+        yield Voice("scripted", f"the model's line was out of character: {rejected}")
+        yield Piece(fallback)
+
+    def _stream_line(self, messages: list[dict[str, str]], budget: Budget, check: LineCheck) -> Iterator[Event]:
+        """One try: the sentences that pass the guard, as they complete. Raises LLMError when the endpoint fails
+        before any sentence was kept."""
+        prompting = self.prompting
+        options: dict[str, object] = {"temperature": prompting.temperature}
+        options["max_tokens"] = check.cap * prompting.tokens_per_word if prompting.tokens_per_word else 160
+        if prompting.stop:
+            options["stop"] = list(prompting.stop)
+        stream = self._stream = self.llm.stream(messages, budget, **options)
+        if self._cancel.is_set():  # stopped while the request was being made
+            stream.close()
+        said = 0
+
+        def shown(sentences: list[str]) -> Iterator[Event]:
+            nonlocal said
+            for sentence in sentences:
+                if not said:
+                    yield Voice("model")
+                yield Piece(sentence if not said else " " + sentence)
+                said += 1
+
+        try:
+            for piece in stream:
+                yield from shown(check.feed(piece))
+                if check.done:
+                    stream.close()  # the rest is not wanted: stop the model generating it
+                    break
+            else:
+                if not stream.closed:
+                    yield from shown(check.finish(complete=stream.finish_reason != "length"))
+        except LineTimeout as exc:
+            check.deadline(str(exc))
+            if not check.kept:
+                raise
+        if check.kept and check.trimmed:
+            yield Voice("model", f"cut at a sentence end: {check.trimmed}")
 
     def _messages(
-        self, decision: Decision, history: list[tuple[str, str]], revealed: list[HiddenFact], example: str
+        self, decision: Decision, history: list[tuple[str, str]], revealed: list[HiddenFact], fallback: str
     ) -> list[dict[str, str]]:
-        persona = self.persona
+        persona, prompting = self.persona, self.prompting
         fill = self.scripted.fill
+        examples = self.scripted.examples(decision, prompting.examples) if prompting.examples else []
         system = render_file(
             "actor.system.j2",
             persona=persona, s=persona.scenario, band=decision.band.value, mood=decision.mood,
             facts=self.scripted.facts, intent_text=INTENT_TEXT[decision.intent],
             reveal=fill(decision.reveal.line) if decision.reveal else "",
             revealed=[fill(fact.line) for fact in revealed],
-            example=example, language_name=LANGUAGE_NAMES[persona.language.value],
+            examples=examples or [fallback],
+            language_name=LANGUAGE_NAMES[persona.language.value],
         )
         messages = [{"role": "system", "content": system}]
-        for role, text in history:
+        recent = history[-prompting.turns:] if prompting.turns else history
+        for role, text in recent:
             # The model plays the customer, so the customer's lines are its own ("assistant").
             messages.append({"role": "assistant" if role == "customer" else "user", "content": text})
         return messages

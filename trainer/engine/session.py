@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from trainer.content.persona import HiddenFact, Persona
 from trainer.content.rubric import Rubric
 from trainer.content.vocabulary import Signal
-from trainer.engine.actors import Event, LLMActor, Notice, Piece, Restart, ScriptedActor
+from trainer.engine.actors import OPENING, Event, LLMActor, Notice, Piece, Restart, ScriptedActor, Voice
 from trainer.engine.director import Decision, Director, Outcome
 from trainer.errors import UserError
 from trainer.records.store import TranscriptWriter, content_hash, now
@@ -53,6 +53,7 @@ class CustomerTurn:
     text: str
     decision: Decision
     notices: tuple[str, ...] = ()
+    voice: Voice | None = None  # who said it: the model, or the persona's scripted line and why
 
 
 @dataclass
@@ -89,7 +90,7 @@ class Session:
     def start(self) -> CustomerTurn:
         decision = self.director.opening()
         text = self.actor.opening_line()
-        return self._customer(text, decision, ())
+        return self._customer(text, decision, (), Voice("scripted", OPENING))
 
     def reply(self, text: str, hint_used: bool = False) -> Iterator[Event | CustomerTurn]:
         """Take a trainee turn; yields the customer's line as it streams, then the finished CustomerTurn."""
@@ -103,15 +104,18 @@ class Session:
         """The customer's line for a decision: streamed events, then the finished CustomerTurn (recorded)."""
         shown: list[str] = []
         notices: list[str] = []
+        voice: Voice | None = None
         for event in self.actor.speak(decision, self.history, self._revealed()):
-            if isinstance(event, Piece):
+            if isinstance(event, Voice):
+                voice = event
+            elif isinstance(event, Piece):
                 shown.append(event.text)
             elif isinstance(event, Restart):
                 shown.clear()
             elif isinstance(event, Notice):
                 notices.append(event.text)
             yield event
-        yield self._customer("".join(shown).strip(), decision, tuple(notices))
+        yield self._customer("".join(shown).strip(), decision, tuple(notices), voice)
 
     def end(self, outcome: Outcome | None = None) -> SessionScore:
         """Close the call (the trainee may end it early), write the closing record, and sign it in an exam."""
@@ -159,7 +163,9 @@ class Session:
             self._agrees(line, "intent", decision.intent.value, record.get("intent"))
             self._agrees(line, "mood", decision.mood, record.get("mood"))
             writer, self.writer = self.writer, None
-            self._customer(str(record.get("text", "")), decision, tuple(record.get("notices") or ()))
+            voice = record.get("voice")
+            said = Voice(str(voice.get("by", "")), str(voice.get("why", ""))) if isinstance(voice, dict) else None
+            self._customer(str(record.get("text", "")), decision, tuple(record.get("notices") or ()), said)
             self.writer = writer
             pending = None
         return pending
@@ -193,7 +199,7 @@ class Session:
             "turns": turns,
         })
 
-    def _customer(self, text: str, decision: Decision, notices: tuple[str, ...]) -> CustomerTurn:
+    def _customer(self, text: str, decision: Decision, notices: tuple[str, ...], voice: Voice | None) -> CustomerTurn:
         self.history.append(("customer", text))
         self.intents.append(decision.intent.value)
         self.moods.append(decision.mood)
@@ -202,9 +208,9 @@ class Session:
                 "type": "turn", "role": "customer", "text": text, "time": now(), "intent": decision.intent.value,
                 "mood": decision.mood, "reveal": decision.reveal.id if decision.reveal else None,
                 "moves": list(decision.moves), "outcome": decision.outcome.value if decision.outcome else None,
-                "notices": list(notices),
+                "notices": list(notices), "voice": {"by": voice.by, "why": voice.why} if voice else None,
             })
-        return CustomerTurn(text, decision, notices)
+        return CustomerTurn(text, decision, notices, voice)
 
     def _take(self, text: str, hint_used: bool, write: bool = True) -> Decision:
         """Read a trainee turn, let the director react, and record the turn with its verdicts and the mood after it."""

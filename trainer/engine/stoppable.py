@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from trainer.content.persona import HiddenFact
-from trainer.engine.actors import Event, LLMActor, Notice, Piece, ScriptedActor
+from trainer.engine.actors import Event, LLMActor, Notice, Piece, Restart, ScriptedActor, Voice
 from trainer.engine.director import Decision
 
 INTERRUPTED = "interrupted: the trainee stopped the customer mid-line"
@@ -32,8 +32,9 @@ class StoppableActor:
     """Wraps a scripted or LLM actor; `stop()` ends the current line at once, even while the model is silent.
 
     The wrapped actor speaks in a thread of its own, so a stalled stream never
-    holds the call: on stop the line ends with what arrived so far, and what
-    the abandoned stream still sends is dropped.
+    holds the call: on stop the line ends with what arrived so far, and the
+    actor is told to stop too, which closes a model's request (llama.cpp's
+    server stops generating only when the connection closes).
     """
 
     def __init__(self, actor: ScriptedActor | LLMActor) -> None:
@@ -52,6 +53,7 @@ class StoppableActor:
 
     def stop(self) -> None:
         self._stop.set()
+        self.actor.stop()
 
     def speak(self, decision: Decision, history: list[tuple[str, str]], revealed: list[HiddenFact]) -> Iterator[Event]:
         self._stop.clear()
@@ -75,18 +77,21 @@ class StoppableActor:
             except queue.Empty:
                 item = None
             if item is _DONE:
-                return
-            if isinstance(item, _Failed):
+                if not self._stop.is_set():
+                    return
+                # Stopped: the actor closed its request and ended at once, which is still an interruption.
+            elif isinstance(item, _Failed):
                 raise item.error
-            if item is not None:
+            elif item is not None:
                 event = item  # type: ignore[assignment]
                 if isinstance(event, Piece):
                     said += event.text
-                elif not isinstance(event, Notice):  # a Restart: what was said so far is withdrawn
+                elif isinstance(event, Restart):  # what was said so far is withdrawn
                     said = ""
                 yield event  # type: ignore[misc]
             if self._stop.is_set():
                 if not said.strip():
+                    yield Voice("nobody", "the trainee stopped the line before its first word")
                     yield Piece("…")  # a line is never empty, even when stopped before the first word
                 yield Interrupted(INTERRUPTED)
                 return

@@ -61,6 +61,7 @@ class PersonaStat:
     sessions: int = 0
     passed: int = 0
     moods: list[int] = field(default_factory=list)
+    endings: dict[str, int] = field(default_factory=dict)  # outcome -> sessions, e.g. {"resolved": 2, "hung_up": 1}
 
     @property
     def pass_rate(self) -> float:
@@ -69,6 +70,12 @@ class PersonaStat:
     @property
     def average_end_mood(self) -> float | None:
         return sum(self.moods) / len(self.moods) if self.moods else None
+
+    @property
+    def endings_text(self) -> str:
+        """How its calls ended, most frequent first: "resolved 2, hung up 1"."""
+        ranked = sorted(self.endings.items(), key=lambda item: (-item[1], item[0]))
+        return ", ".join(f"{outcome.replace('_', ' ')} {count}" for outcome, count in ranked)
 
 
 @dataclass
@@ -95,6 +102,8 @@ def build_report(summaries: Iterable[SessionSummary], titles: dict[str, str]) ->
         persona = personas.setdefault(summary.persona_id, PersonaStat(summary.persona_id, summary.persona_name))
         persona.sessions += 1
         persona.passed += bool(summary.passed)
+        outcome = summary.outcome or "finished"
+        persona.endings[outcome] = persona.endings.get(outcome, 0) + 1
         if summary.end_mood is not None:
             persona.moods.append(summary.end_mood)
     trainees = [_trainee(name, sessions, titles, order) for name, sessions in by_trainee.items()]

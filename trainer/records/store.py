@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     from trainer.records.signing import Signer
 
 # 1: no chain; 2: records numbered and chained, trainee turns carry verdicts and mood, exams signed;
-# 3: exams sealed after every record from the header on, `resumed` records where a session was continued.
-FORMAT_VERSION = 3
+# 3: exams sealed after every record from the header on, `resumed` records where a session was continued;
+# 4: customer turns say who voiced them (`voice`: model, or scripted and why), and a call the trainee ended is
+#    `hung_up` (format 3 and older recorded it as `out_of_turns`).
+FORMAT_VERSION = 4
 
 
 def content_hash(path: Path) -> str:
@@ -119,6 +121,18 @@ def dialog_from_transcript(path: Path) -> Dialog:
     except UnicodeDecodeError as exc:
         raise FileError([Problem(path, f"not UTF-8 text (byte {exc.start})")]) from None
     return dialog_from_records(path, records)
+
+
+def recorded_outcome(path: Path) -> str | None:
+    """How a saved session ended, from its closing record; None for a dialog file or an unfinished session."""
+    if path.suffix != ".jsonl":
+        return None
+    try:
+        records = read_records(path)
+    except (OSError, ValueError):
+        return None
+    end = next((r for r in records if r.get("type") == "end"), None)
+    return str(end["outcome"]) if end and end.get("outcome") else None
 
 
 def load_scorable(path: Path) -> Dialog:

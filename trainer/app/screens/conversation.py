@@ -231,7 +231,7 @@ class ConversationScreen(TrainerScreen[CallReport | None]):
         from trainer.app.call_report import report_from_session
         from trainer.engine.director import Outcome
 
-        result = self.session.end(None if self.session.finished else Outcome.out_of_turns)
+        result = self.session.end(None if self.session.finished else Outcome.hung_up)
         self.dismiss(report_from_session(self.session, result, self.trainer.loaded()[0]))
 
     def action_help(self) -> None:
