@@ -6,7 +6,6 @@ import click
 
 from trainer import __version__
 from trainer.config import locations
-from trainer.content.library import load_library
 
 
 def app_options(command):  # type: ignore[no-untyped-def]
@@ -55,6 +54,8 @@ def serve(host: str, port: int, backend: str, model: str | None, base_url: str |
 
 
 def _welcome() -> None:
+    from trainer.content.library import load_library
+
     library = load_library(locations.personas_dir())
     for problem in library.problems:
         click.echo(f"skipped: {problem}", err=True)

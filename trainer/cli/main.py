@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
 import click
 
 from trainer import __version__
-from trainer.cli import app_commands, calls, library, records, scoring
 from trainer.cli.app_commands import _welcome, app_options, open_app
 from trainer.errors import UserError
+
+# Each command's module is imported only when that command runs (or --help lists it): `trainer score` need not
+# import the persona models, the records or the app.
+COMMANDS = {
+    "serve": "app_commands",
+    "personas": "library", "validate": "library", "schema": "library",
+    "score": "scoring", "debrief": "scoring",
+    "play": "calls", "resume": "calls",
+    "keys": "records", "verify": "records", "history": "records", "rescore": "records", "report": "records",
+    "certify": "records",
+}
 
 
 class Group(click.Group):
     """The group that turns any problem a user can fix into one line on stderr and exit 1, for every command."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *super().list_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is not None:
+            command = getattr(importlib.import_module(f"trainer.cli.{module}"), cmd_name)
+            return command if isinstance(command, click.Command) else None
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -50,15 +71,6 @@ def cli(ctx: click.Context, backend: str, model: str | None, base_url: str | Non
         else:
             _welcome()
 
-
-for command in (
-    app_commands.serve,
-    library.personas, library.validate, library.schema,
-    scoring.score, scoring.debrief,
-    calls.play, calls.resume,
-    records.keys, records.verify, records.history, records.rescore, records.report, records.certify,
-):
-    cli.add_command(command)
 
 
 def main() -> None:

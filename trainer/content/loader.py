@@ -9,15 +9,16 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from trainer.content.persona import Persona
 from trainer.content.rubric import Rubric
-from trainer.content.templates import check_template
 from trainer.errors import UserError
+
+if TYPE_CHECKING:  # imported where used: `trainer score` reads a rubric and needs neither personas nor templates
+    from trainer.content.persona import Persona
 
 Model = TypeVar("Model", bound=BaseModel)
 Loc = tuple[str | int, ...]
@@ -193,6 +194,9 @@ def load_model(path: Path | YamlDocument, model: type[Model]) -> Model:
 
 def load_persona(path: Path | YamlDocument) -> Persona:
     """Load a persona and check that every template in it compiles and renders."""
+    from trainer.content.persona import Persona
+    from trainer.content.templates import check_template
+
     doc = path if isinstance(path, YamlDocument) else read_yaml(path)
     persona = load_model(doc, Persona)
     context = persona.template_context()
