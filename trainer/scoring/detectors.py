@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from simplemma.__metadata__ import __version__ as SIMPLEMMA_VERSION
-
 from trainer.content.phrases import Detection, Group, PhraseList, load_phrase_list
 from trainer.content.vocabulary import Cue, CustomerCue, Language, Signal
+from trainer.scoring.lexicon import SIMPLEMMA_VERSION
 from trainer.scoring.matcher import NEGATION_REACH, Match, PhraseIndex, Token, normalise, tokenize
 
 Span = tuple[int, int]

@@ -13,16 +13,15 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 
-import simplemma
-from simplemma.__metadata__ import __version__ as SIMPLEMMA_VERSION
-from simplemma.strategies import DefaultStrategy
-from simplemma.strategies.dictionaries import frontcode
-from simplemma.strategies.dictionaries.dictionary_factory import DictionaryFactory, _read_decompressed
-
+# simplemma itself is imported on the first word not yet known: importing it compiles its rules for every
+# language it has (0.15 s), which the app's first screen and a cached phrase list do not need.
+SIMPLEMMA_VERSION = version("simplemma")
 CACHE_LIMIT = 200_000  # words whose lemma a lexicon keeps in memory
 
 
@@ -56,6 +55,9 @@ class _Table(Mapping[str, str]):
 
 def _entries(language: str) -> Iterator[tuple[str, str]]:
     """simplemma's dictionary for a language, entry by entry, without building the dict."""
+    from simplemma.strategies.dictionaries import frontcode
+    from simplemma.strategies.dictionaries.dictionary_factory import _read_decompressed
+
     data = _read_decompressed(language)
     reverse, _, pos = frontcode._read_header(data)
     for _, key, value in frontcode._iter_records(data, pos):
@@ -93,45 +95,85 @@ def build_table(folder: Path, language: str) -> Path:
     return path
 
 
-class _TableFactory(DictionaryFactory):
-    def __init__(self, table: _Table) -> None:
-        self._table = table
+def _lemmatizer(language: str, table: _Table | None) -> Callable[[str], str]:
+    """simplemma's lemmatiser reading the table on disk, or where there is none, its dictionaries in memory."""
+    import simplemma
+    from simplemma.strategies import DefaultStrategy
+    from simplemma.strategies.dictionaries.dictionary_factory import DictionaryFactory
 
-    def get_dictionary(self, lang: str) -> Mapping[str, str]:
-        return self._table
+    if table is None:
+        return lambda word: simplemma.lemmatize(word, lang=language)
+    dictionary: Mapping[str, str] = table
+
+    class TableFactory(DictionaryFactory):
+        def get_dictionary(self, lang: str) -> Mapping[str, str]:
+            return dictionary
+
+    strategy = DefaultStrategy(dictionary_factory=TableFactory())
+    lemmatizer = simplemma.Lemmatizer(cache_max_size=0, lemmatization_strategy=strategy)
+    return lambda word: lemmatizer.lemmatize(word, language)
+
+
+# Languages whose words simplemma 2.0 rewrites before its dictionary lookup (diacritics folded, split at an
+# apostrophe): theirs go through the whole lemmatiser.
+_REWRITTEN = frozenset({"grc", "he", "ar", "tr"})
 
 
 class Lexicon:
-    """The lemma of each written word in one language, as simplemma gives it; each word is looked up once."""
+    """The lemma of each written word in one language, as simplemma gives it; each word is looked up once.
+
+    A word in simplemma's dictionary is looked up in the table directly, exactly as simplemma's
+    first steps do (the word, then the word capitalised); only the words it does not hold go
+    through simplemma's other strategies (rules, prefixes, compounds), which import simplemma.
+    """
 
     def __init__(self, language: str, folder: Path | None) -> None:
         self.language = language
-        self.on_disk = False
-        self._lemmatizer: simplemma.Lemmatizer | None = None
-        if folder is not None:
-            try:
-                table = _Table(build_table(folder, language))
-                strategy = DefaultStrategy(dictionary_factory=_TableFactory(table))
-                self._lemmatizer = simplemma.Lemmatizer(cache_max_size=0, lemmatization_strategy=strategy)
-                self.on_disk = True
-            except (OSError, sqlite3.Error):
-                self._lemmatizer = None  # an unwritable or broken cache folder: simplemma's own dictionaries
+        self.folder = folder
+        self._table: _Table | None = None
+        self._opened = False
+        self._lemmatize: Callable[[str], str] | None = None
         self.known: dict[str, str] = {}  # word -> lemma, for callers that look up many words
+
+    @property
+    def on_disk(self) -> bool:
+        """Whether the lemmas come from the table on disk (False: simplemma's dictionaries in memory)."""
+        return self._open() is not None
+
+    def _open(self) -> _Table | None:
+        if not self._opened:
+            self._opened = True
+            if self.folder is not None:
+                try:
+                    self._table = _Table(build_table(self.folder, self.language))
+                except (OSError, sqlite3.Error):
+                    self._table = None  # an unwritable or broken cache folder: simplemma's own dictionaries
+        return self._table
 
     def lemma(self, word: str) -> str:
         """`word` is lowercased and normalised; a contraction ("won't") is its own lemma, since simplemma
         reads it as another word ("will")."""
         found = self.known.get(word)
         if found is None:
-            if "'" in word:
-                found = word
-            elif self._lemmatizer is not None:
-                found = self._lemmatizer.lemmatize(word, self.language).lower()
-            else:
-                found = simplemma.lemmatize(word, lang=self.language).lower()
+            found = word if "'" in word else self._look_up(word)
             if len(self.known) < CACHE_LIMIT:
                 self.known[word] = found
         return found
+
+    def _look_up(self, word: str) -> str:
+        table = self._open()
+        if table is not None and self.language not in _REWRITTEN:
+            token = unicodedata.normalize("NFC", word)
+            if token.isnumeric():
+                return token.lower()
+            found = table.get(token)
+            if found is None:
+                found = table.get(token.lower() if token[:1].isupper() else token.capitalize())
+            if found is not None:
+                return found.lower()
+        if self._lemmatize is None:
+            self._lemmatize = _lemmatizer(self.language, table)
+        return self._lemmatize(word).lower()
 
 
 @lru_cache(maxsize=16)
