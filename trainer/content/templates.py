@@ -48,6 +48,10 @@ def compile_template(text: str) -> jinja2.Template:
 
 
 def render(text: str, context: dict[str, object]) -> str:
+    if "{" not in text and "\r" not in text:
+        # Nothing jinja2 would read as a tag: it would give the text back. Most persona lines are plain, and
+        # compiling each one was most of loading the library (the app's first screen waits for it).
+        return text.strip()
     return compile_template(text).render(context).strip()
 
 
