@@ -180,9 +180,7 @@ def test_examples_that_do_not_do_what_they_say_are_reported_with_their_field():
 
 def test_validate_reports_a_failing_example_as_one_line_with_file_and_line(tmp_path: Path, run_cli):
     source = (PROJECT / "personas" / "en" / "aggressive-broadband-outage.yaml").read_text(encoding="utf-8")
-    edited = source.replace(
-        "      signals: [commitment]\n",
-        "      signals: [commitment]\n      examples:\n        meets: [\"I hear you.\"]\n", 1)
+    edited = source.replace("- \"I've booked an engineer for Thursday between 8 and 10.\"", '- "I hear you."', 1)
     assert edited != source
     path = tmp_path / "broadband.yaml"
     path.write_text(edited, encoding="utf-8")

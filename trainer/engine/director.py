@@ -19,7 +19,7 @@ from pydantic import Field
 from trainer.content.formats import Strict
 from trainer.content.persona import HiddenFact, Need, NeedCheck, Persona
 from trainer.content.phrases import Group
-from trainer.content.vocabulary import CustomerCue, CustomerType, Fault, Intent, MoodBand
+from trainer.content.vocabulary import CustomerCue, CustomerType, Fault, Intent, MoodBand, Signal
 from trainer.scoring.detectors import Detectors, TurnReading, detectors_for, negated
 from trainer.scoring.matcher import Match, PhraseIndex, Token, tokenize
 
@@ -41,6 +41,7 @@ class Reactions(Strict):
 
     calming: dict[str, float]
     provoking: dict[str, float]
+    need_met: float
     worse_phrase: float
     insult: float
     idle: float
@@ -208,6 +209,11 @@ class Director:
         if hollow:
             delta += rules.hollow * bad
             moves.append("-stock_phrase")
+        for need in persona.resolution.needs:
+            if need.id not in state.needs_met and self.meets(need, text, tokens, earned, present, matched):
+                state.needs_met.add(need.id)
+                delta -= rules.need_met * good  # an explanation they needed calms, even with no stock signal in it
+                moves.append(f"need:{need.id}")
         if not any(not m.startswith("-") for m in moves):
             if state.turns_used <= self.type_rules.venting_turns and not moves:
                 moves.append("nod")  # 001: while an angry caller vents, a short nod is what they need
@@ -231,11 +237,6 @@ class Director:
             moves.append("tolerated")
         state.mood = mood
         state.trust = min(100.0, max(0.0, state.trust - delta / 2))
-
-        for need in persona.resolution.needs:
-            if need.id not in state.needs_met and self.meets(need, text, tokens, earned, present, matched):
-                state.needs_met.add(need.id)
-                moves.append(f"need:{need.id}")
 
         decision = self._decide(earned, before, tuple(moves), matched)
         state.last_worse = state.mood > before
@@ -261,6 +262,8 @@ class Director:
             return False
         if any(s.value in present for s in need.without):
             return False
+        if self._plain(matched.get(self._worse, []), matched, tokens, text):
+            return False  # a turn that provokes this customer meets none of their needs
         owner = self._need_owner[need.id]
         if owner is not None and not matched.get(owner):
             return False
@@ -320,7 +323,10 @@ class Director:
 
         if state.outcome is Outcome.ended_after_boundary:
             return decision(Intent.leave)
-        if "escalation" in earned and (state.asked_manager or persona.type is CustomerType.supervisor_demander):
+        handed_over = all(n.id in state.needs_met for n in persona.resolution.needs if Signal.escalation in n.signals)
+        if "escalation" in earned and handed_over and (
+            state.asked_manager or persona.type is CustomerType.supervisor_demander
+        ):
             state.outcome = Outcome.escalated
             return decision(Intent.accept if Intent.accept in lines else Intent.thank)
         if state.mood >= t.leave_above:
