@@ -122,8 +122,8 @@ def test_model_prompt_says_the_facts_not_their_templates(fake_openai):
     fake_openai.default = Behaviour(reply="Ja, genau so war das.")
     session = session_for(persona, llm_actor(persona, fake_openai))
     session.start()
-    for question in ("Das tut mir leid. Was ist passiert?", "Verstehe. Und was war beim zweiten Termin?",
-                     "Wie kommen Sie auf die Summe?"):
+    for question in ("Das tut mir leid. Was ist beim ersten Termin am Samstag passiert?",
+                     "Verstehe. Und was war beim zweiten Termin am Dienstag?", "Wie kommen Sie auf die Summe?"):
         events_of(session, question)
     systems = [request["messages"][0]["content"] for request in fake_openai.requests]
     assert any("In this reply, tell the agent" in s for s in systems)

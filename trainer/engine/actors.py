@@ -233,8 +233,7 @@ class LLMActor:
             for piece in stream:
                 yield from shown(check.feed(piece))
                 if check.done:
-                    stream.close()  # the rest is not wanted: stop the model generating it
-                    break
+                    break  # the rest is not wanted: closing the stream stops the model generating it
             else:
                 if not stream.closed:
                     yield from shown(check.finish(complete=stream.finish_reason != "length"))
@@ -242,6 +241,8 @@ class LLMActor:
             check.deadline(str(exc))
             if not check.kept:
                 raise
+        finally:
+            stream.close()  # also when whoever reads the line stops reading: the request ends with it
         if check.kept and check.trimmed:
             yield Voice("model", f"cut at a sentence end: {check.trimmed}")
 

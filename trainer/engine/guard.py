@@ -31,7 +31,7 @@ MIN_CAP = 8  # words: even a customer who says "Mm." may say a short sentence
 
 # An agent's moves, as the scorer detects them: an apology or empathy together with a second one is the agent.
 _AGENT_SIGNALS = (Signal.apology, Signal.empathy, Signal.commitment)
-_AGENT_CUES = (Cue.compensation, Cue.follow_up, Cue.documentation)
+_AGENT_CUES = (Cue.compensation, Cue.documentation)  # not follow_up: "I'll call back" is a customer's too
 _ADDRESSING = (Signal.apology, Signal.empathy)
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+|\n+")
@@ -73,15 +73,19 @@ def agent_phrase(text: str, language: Language) -> str | None:
 def agent_moves(text: str, language: Language) -> list[str]:
     """The agent's moves the scorer's detectors find in `text` when it sounds like the agent, else [].
 
-    It does when it apologises or empathises and then does a second agent's move: "I'm sorry, I'll send
-    a technician". A customer's own apology comes after what they will do ("I'll leave it. Sorry to
-    have taken up your time."), and one move alone is anybody's.
+    It does when it apologises or empathises and then makes a second agent's move: "I'm sorry, I'll send
+    a technician". A customer's own apology comes after what they will do ("I'll leave it. Sorry to have
+    taken up your time."), a customer calls back too ("Sorry, I need to sleep on it. I'll call back."),
+    and a one-word sigh ("Ojej") is not the agent's empathy; one move alone is anybody's.
     """
     from trainer.scoring.detectors import detectors_for
 
-    reading = detectors_for(language).read_trainee(_QUOTED.sub(lambda m: " " * len(m.group()), text))
+    text = _QUOTED.sub(lambda quoted: " " * len(quoted.group()), text)
+    reading = detectors_for(language).read_trainee(text)
     starts = {s.value: reading.signals[s][0][0] for s in _AGENT_SIGNALS if reading.signals.get(s)}
     starts |= {c.value: reading.cues[c][0][0] for c in _AGENT_CUES if reading.cues.get(c)}
+    if Signal.empathy.value in starts and all(len(text[a:b].split()) < 2 for a, b in reading.signals[Signal.empathy]):
+        del starts[Signal.empathy.value]
     opener = min((starts[s.value] for s in _ADDRESSING if s.value in starts), default=None)
     if opener is None or not any(start >= opener for move, start in starts.items() if start != opener):
         return []
