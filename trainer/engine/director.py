@@ -51,6 +51,7 @@ class Reactions(Strict):
     boundary_earned: float
     boundary_unearned: float
     one_turn_margin: int = Field(ge=1)
+    warn_within: float = Field(ge=0)
     types: dict[CustomerType, TypeRules] = Field(default_factory=dict)
 
 
@@ -350,6 +351,12 @@ class Director:
         ):
             state.asked_manager = True
             return decision(Intent.ask_for_manager)
+        # A warning before they go: near the mood they leave at, or one turn before their patience runs out.
+        last_chance = state.turns_used == t.patience - 1
+        near = worse and state.mood >= t.leave_above - self.rules.warn_within
+        if (near or last_chance) and state.turns_used - state.threatened_at >= 2 and Intent.threaten_to_leave in lines:
+            state.threatened_at = state.turns_used
+            return decision(Intent.threaten_to_leave)
         if persona.type is CustomerType.supervisor_demander and state.asked_manager and worse \
                 and Intent.ask_for_manager in lines:
             return decision(Intent.ask_for_manager)
@@ -358,10 +365,6 @@ class Director:
             if fact is not None:
                 state.revealed.append(fact.id)
                 return decision(Intent.complain, fact)
-        last_chance = state.turns_used == t.patience - 1 and Intent.threaten_to_leave in lines
-        if (worse and state.mood >= 75 or last_chance) and state.turns_used - state.threatened_at >= 2:
-            state.threatened_at = state.turns_used
-            return decision(Intent.threaten_to_leave)
         if persona.type is CustomerType.silent and not asked and Intent.go_silent in lines \
                 and state.last_intent is not Intent.go_silent:
             return decision(Intent.go_silent)
