@@ -11,7 +11,7 @@ import yaml
 from tests.conftest import PROJECT
 from trainer.content.library import load_library
 from trainer.content.persona import HiddenFact, Need, NeedCheck, NeedExamples, Persona, WorseExamples
-from trainer.content.vocabulary import CustomerType, Intent, Signal
+from trainer.content.vocabulary import Cue, CustomerType, Intent, Signal
 from trainer.engine.director import Director, Outcome, reactions
 from trainer.engine.rehearsal import example_problems
 from trainer.scoring.detectors import detectors_for
@@ -218,3 +218,15 @@ def test_a_calm_customer_thanks_the_trainee_for_the_move_that_met_a_need():
     decision = say(director, "I've added a credit of £45 to your account.")
     assert decision.moves[-1] == "need:figure" and "need:visit" not in decision.moves
     assert decision.intent is Intent.thank
+
+
+def test_a_need_may_forbid_a_cue_such_as_deflection():
+    persona = with_resolution(BROADBAND, needs=[
+        Need(id="owned", description="an apology that owns the fault", signals=[Signal.apology],
+             without=[Cue.deflection]),
+    ])
+    director = Director(persona)
+    for text, met in [("I'm so sorry, that was our mistake.", {"owned"}),
+                      ("I'm so sorry, the courier's fault, not ours.", set())]:
+        reading = detectors_for(persona.language).read_trainee(text, [persona.scenario.problem])
+        assert director.needs_met_by(text, reading) == met, text

@@ -13,6 +13,7 @@ from trainer.content.phrases import check_phrases
 from trainer.content.vocabulary import (
     REQUIRED_INTENTS,
     TYPE_SOURCES,
+    Cue,
     CustomerType,
     Difficulty,
     Fault,
@@ -100,9 +101,10 @@ class Need(Strict):
 
     id: Ident = Field(description="Short name, unique within the persona.")
     description: Text = Field(description="What the customer needs, in the trainer's words.")
-    signals: list[Signal] = Field(
+    signals: list[Signal | Cue] = Field(
         default_factory=list,
-        description="Signals that must all be present in one trainee turn to meet the need.",
+        description="Signals (or cues: compensation, reason, follow_up, documentation…) that must all be "
+        "present in one trainee turn to meet the need.",
     )
     phrases: list[Text] = Field(
         default_factory=list,
@@ -113,9 +115,10 @@ class Need(Strict):
         default_factory=list,
         description="What the same turn must also contain: figure, time, open_question, statement.",
     )
-    without: list[Signal] = Field(
+    without: list[Signal | Cue] = Field(
         default_factory=list,
-        description="Signals that must not be in the turn, e.g. blame for an explanation to a customer at fault.",
+        description="Signals or cues that must not be in the turn, e.g. blame for an explanation to a customer "
+        "at fault, deflection for an apology.",
     )
     examples: NeedExamples = Field(default_factory=NeedExamples)
 
