@@ -13,14 +13,14 @@ from textual.binding import Binding
 
 from trainer.app.screens.choose import ChooseScreen
 from trainer.app.settings import AppSettings
-from trainer.content.library import Library
-from trainer.content.persona import Persona
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the scorer and the call's machinery load with the library, after the first screen is drawn
     from trainer.app.call_report import CallReport
     from trainer.app.screens.debrief import DebriefChoice
-from trainer.content.rubric import Rubric
-from trainer.scoring.scorer import Scorer
+    from trainer.content.library import Library
+    from trainer.content.persona import Persona
+    from trainer.content.rubric import Rubric
+    from trainer.scoring.scorer import Scorer
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
@@ -47,6 +47,8 @@ class TrainerApp(App[None]):
     def adopt_library(self, library: Library, rubric: Rubric | None) -> None:
         self.library = library
         self.rubric = rubric
+        from trainer.scoring.scorer import Scorer
+
         # One scorer for the app's lifetime: each language's detectors load once.
         self.scorer = Scorer(rubric) if rubric is not None else None
 

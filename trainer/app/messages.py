@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from trainer.app.call_report import CallReport
-from trainer.app.past_sessions import PastSession
-from trainer.content.library import Library
-from trainer.content.rubric import Rubric
-from trainer.engine.session import CustomerTurn, Session
-from trainer.scoring.coaching import Mark
+if TYPE_CHECKING:  # only named here: the first screen imports this module, and needs none of the call's machinery
+    from trainer.app.call_report import CallReport
+    from trainer.app.past_sessions import PastSession
+    from trainer.content.library import Library
+    from trainer.content.rubric import Rubric
+    from trainer.engine.session import CustomerTurn, Session
+    from trainer.scoring.coaching import Mark
 
 
 class CallStarted(Message):
