@@ -230,3 +230,31 @@ def test_a_need_may_forbid_a_cue_such_as_deflection():
                       ("I'm so sorry, the courier's fault, not ours.", set())]:
         reading = detectors_for(persona.language).read_trainee(text, [persona.scenario.problem])
         assert director.needs_met_by(text, reading) == met, text
+
+
+def test_a_line_that_presupposes_a_move_is_said_only_after_it():
+    from trainer.content.persona import ConditionalLines, LineCondition
+    from trainer.engine.actors import ScriptedActor
+
+    thanks_for_credit = "Right, the credit's on. That's something."
+    persona = with_resolution(BROADBAND, needs=[
+        Need(id="credit", description="money back", phrases=["credit"]),
+        Need(id="visit", description="a visit", signals=[Signal.commitment], requires=[NeedCheck.time]),
+    ]).model_copy(update={"lines_when": [ConditionalLines(
+        intent=Intent.calm_down, when=LineCondition(needs_met=["credit"]), lines=[thanks_for_credit])]})
+    sorry = "I'm so sorry, nine days without internet is awful."
+    for reply, expected in [(sorry, False), (sorry + " I've added a credit to your account.", True)]:
+        director, actor = Director(persona), ScriptedActor(persona)
+        director.opening()
+        decision = say(director, reply)
+        assert decision.intent is Intent.calm_down
+        assert (actor.line(decision) == thanks_for_credit) is expected, reply
+
+
+def test_a_line_condition_naming_an_unknown_need_is_a_validation_error(tmp_path: Path, run_cli):
+    source = (PROJECT / "personas" / "en" / "aggressive-broadband-outage.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "broadband.yaml"
+    path.write_text(source + "lines_when:\n  - intent: calm_down\n    when: {needs_met: [refund]}\n"
+                    "    lines: [\"Good.\"]\n", encoding="utf-8")
+    result = run_cli("validate", str(path))
+    assert result.exit_code == 1 and "no need or hidden fact called refund" in result.stderr

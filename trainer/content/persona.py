@@ -196,6 +196,26 @@ class Temperament(Strict):
 BandLines = dict[MoodBand, Lines]
 
 
+class LineCondition(Strict):
+    """What must be true of the call for a line to be said: the moves it presupposes."""
+
+    needs_met: list[Ident] = Field(default_factory=list, description="Needs (ids) met so far in the call.")
+    revealed: list[Ident] = Field(default_factory=list, description="Hidden facts (ids) the customer has told.")
+    boundary_set: bool | None = Field(None, description="true: only after the trainee set a boundary; false: only before.")
+    moves: list[Signal | Cue] = Field(
+        default_factory=list, description="Signals or cues all present in the trainee's last turn."
+    )
+
+
+class ConditionalLines(Strict):
+    """Lines for an intent that are said only when their condition holds, before the plain lines of `lines`."""
+
+    intent: Intent
+    band: MoodBand | None = Field(None, description="Only at this mood band; any band when absent.")
+    when: LineCondition
+    lines: Lines = Field(description="What the customer says (jinja2 templates).")
+
+
 class Persona(Strict):
     """A difficult customer a trainee practises with. Copy a file, change it, no code needed."""
 
@@ -217,6 +237,12 @@ class Persona(Strict):
     lines: dict[Intent, BandLines] = Field(
         description="Lines for each intent at each mood band (calm, annoyed, angry), as jinja2 templates. "
         f"Required intents: {', '.join(i.value for i in REQUIRED_INTENTS)}.",
+    )
+    lines_when: list[ConditionalLines] = Field(
+        default_factory=list,
+        description="Lines said only when the call has reached a state (a need met, a fact told, a boundary set, "
+        "a move just made), preferred then over the plain lines of the same intent; so no line presupposes "
+        "a move that did not happen.",
     )
     trainer_notes: str = Field("", description="Notes for trainers; never shown to trainees.")
 
@@ -248,6 +274,11 @@ class Persona(Strict):
             if dupes:
                 raise ValueError(f"{label}: duplicate id {', '.join(dupes)}")
         needs = {n.id for n in self.resolution.needs}
+        facts = {f.id for f in self.scenario.hidden_facts}
+        for i, group in enumerate(self.lines_when):
+            unknown = [x for x in group.when.needs_met if x not in needs] + [x for x in group.when.revealed if x not in facts]
+            if unknown:
+                raise ValueError(f"lines_when[{i}].when: no need or hidden fact called {', '.join(unknown)}")
         for fact in self.scenario.hidden_facts:
             if fact.after_need is not None and fact.after_need not in needs:
                 raise ValueError(
@@ -272,6 +303,9 @@ class Persona(Strict):
             for band, texts in bands.items():
                 for i, text in enumerate(texts):
                     yield ("lines", intent.value, band.value, i), text
+        for g, group in enumerate(self.lines_when):
+            for i, text in enumerate(group.lines):
+                yield ("lines_when", g, "lines", i), text
 
     def template_context(self) -> dict[str, object]:
         """The variables every persona template may use."""

@@ -95,12 +95,16 @@ class ScriptedActor:
         intent = decision.intent if decision.intent in self.persona.lines else FALLBACK[decision.intent]
         bands = self.persona.lines[intent]
         order = sorted(bands, key=lambda b: abs(BAND_ORDER.index(b) - BAND_ORDER.index(decision.band)))
-        lines = list(dict.fromkeys(self.fill(line) for band in order for line in bands[band]))
+        fitting = self.situational(decision)  # what the call has reached first: the model should not presuppose more
+        lines = list(dict.fromkeys(self.fill(line) for line in [*fitting, *(x for band in order for x in bands[band])]))
         return lines if count is None else lines[:count]
 
     def line(self, decision: Decision) -> str:
         if decision.reveal is not None:
             return self.fill(decision.reveal.line)
+        fitting = [x for x in self.situational(decision) if x not in self.used]
+        if fitting:
+            return self._pick(fitting)
         intent = decision.intent if decision.intent in self.persona.lines else FALLBACK[decision.intent]
         bands = self.persona.lines[intent]
         order = sorted(BAND_ORDER, key=lambda b: abs(BAND_ORDER.index(b) - BAND_ORDER.index(decision.band)))
@@ -110,6 +114,22 @@ class ScriptedActor:
                 return self._pick(fresh)
         # Every line of this intent has been said: repeat one from the nearest band.
         return self._pick(next(bands[b] for b in order if bands.get(b)), allow_repeat=True)
+
+    def situational(self, decision: Decision) -> list[str]:
+        """The persona's `lines_when` for this intent and band whose condition the call has reached."""
+        found: list[str] = []
+        for group in self.persona.lines_when:
+            when = group.when
+            if group.intent is not decision.intent or group.band not in (None, decision.band):
+                continue
+            if not set(when.needs_met) <= decision.needs_met or not set(when.revealed) <= set(decision.revealed):
+                continue
+            if when.boundary_set is not None and when.boundary_set is not decision.boundary_set:
+                continue
+            if not {m.value for m in when.moves} <= decision.present:
+                continue
+            found.extend(group.lines)
+        return found
 
     def _pick(self, options: list[str], allow_repeat: bool = False) -> str:
         fresh = options if allow_repeat else [x for x in options if x not in self.used] or options

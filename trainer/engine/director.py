@@ -92,6 +92,10 @@ class Decision:
     reveal: HiddenFact | None = None
     outcome: Outcome | None = None
     moves: tuple[str, ...] = ()  # the moves that moved the mood this turn, e.g. ("empathy", "-blame")
+    needs_met: frozenset[str] = frozenset()  # the call so far, for lines that presuppose a move (lines_when)
+    revealed: tuple[str, ...] = ()
+    boundary_set: bool = False
+    present: frozenset[str] = frozenset()  # the signals and cues of the trainee's last turn
 
 
 @dataclass
@@ -239,7 +243,7 @@ class Director:
         state.mood = mood
         state.trust = min(100.0, max(0.0, state.trust - delta / 2))
 
-        decision = self._decide(earned, before, tuple(moves), matched)
+        decision = self._decide(earned, present, before, tuple(moves), matched)
         state.last_worse = state.mood > before
         return decision
 
@@ -311,7 +315,7 @@ class Director:
         owner = self._topics.get(fact.id)
         return owner is None or bool(matched.get(owner))
 
-    def _decide(self, earned: set[str], before: float, moves: tuple[str, ...],
+    def _decide(self, earned: set[str], present: set[str], before: float, moves: tuple[str, ...],
                 matched: dict[int, list[Match]]) -> Decision:
         state, persona, t = self.state, self.persona, self.persona.temperament
         lines = persona.lines
@@ -320,7 +324,8 @@ class Director:
 
         def decision(intent: Intent, reveal: HiddenFact | None = None) -> Decision:
             state.last_intent = intent
-            return Decision(intent, state.band, round(state.mood), reveal, state.outcome, moves)
+            return Decision(intent, state.band, round(state.mood), reveal, state.outcome, moves,
+                            frozenset(state.needs_met), tuple(state.revealed), state.boundary_set, frozenset(present))
 
         if state.outcome is Outcome.ended_after_boundary:
             return decision(Intent.leave)
