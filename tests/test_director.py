@@ -258,3 +258,15 @@ def test_a_line_condition_naming_an_unknown_need_is_a_validation_error(tmp_path:
                     "    lines: [\"Good.\"]\n", encoding="utf-8")
     result = run_cli("validate", str(path))
     assert result.exit_code == 1 and "no need or hidden fact called refund" in result.stderr
+
+
+def test_a_line_may_call_the_trainee_by_first_name_and_reads_well_without_one():
+    from tests.test_engine import RUBRIC, RUBRIC_PATH
+    from trainer.engine.actors import ScriptedActor
+    from trainer.engine.session import new_session
+
+    persona = BROADBAND.model_copy(update={"opening": ["Right, {{ trainee or 'listen' }}. Nine days now."]})
+    path = LIBRARY.paths[BROADBAND.id]
+    for trainee, said in [("Ana Bērziņa", "Right, Ana. Nine days now."), ("", "Right, listen. Nine days now.")]:
+        session = new_session(persona, path, RUBRIC, RUBRIC_PATH, ScriptedActor(persona), trainee=trainee)
+        assert session.start().text == said

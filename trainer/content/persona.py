@@ -314,4 +314,5 @@ class Persona(Strict):
             "company": self.scenario.company,
             "product": self.scenario.product,
             "facts": dict(self.scenario.facts),
+            "trainee": "",  # the trainee's first name once a call knows it; "" when unknown
         }

@@ -83,6 +83,10 @@ class ScriptedActor:
         self.facts = {name: render(text, context) for name, text in persona.scenario.facts.items()}
         self.context = {**context, "facts": self.facts}
 
+    def address(self, trainee: str) -> None:
+        """Whom the customer is talking to: {{ trainee }} in a line is the trainee's first name ("" when unknown)."""
+        self.context["trainee"] = trainee.split()[0] if trainee.split() else ""
+
     def fill(self, template: str) -> str:
         """A persona template (line, hidden fact) with the customer's names and facts filled in."""
         return render(template, self.context)

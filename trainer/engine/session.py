@@ -74,6 +74,8 @@ class Session:
 
     def __post_init__(self) -> None:
         self.director = Director(self.persona)
+        scripted = self.actor if isinstance(self.actor, ScriptedActor) else self.actor.scripted
+        scripted.address(self.trainee)  # lines may call the trainee by name: {{ trainee }}
 
     @property
     def detectors(self) -> Detectors:
