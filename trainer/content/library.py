@@ -72,6 +72,16 @@ def load_library(folder: Path) -> Library:
     return library
 
 
+def load_library_kept(folder: Path) -> Library:
+    """`load_library`, read back from the cache folder while no persona file and no code that reads them changed
+    (the app's first screen waits for the library: 0.17 s to load, a few milliseconds to read back)."""
+    from trainer.content.cache import kept
+
+    files, _ = yaml_files([folder])
+    code = [f"trainer.content.{name}" for name in ("library", "loader", "persona", "templates", "formats", "vocabulary")]
+    return kept("library", files, lambda: load_library(folder), code)
+
+
 def kind_of(doc: YamlDocument) -> str:
     """Whether a parsed file is a rubric, a phrase list or a persona, from its top-level fields."""
     if "criteria" in doc.data:

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
-import pickle
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -299,49 +294,8 @@ def detectors_for(language: Language | str, folder: Path | None = None) -> Detec
 def _compiled(path: Path) -> Detectors:
     """The detectors compiled from a phrase list, kept in the cache folder under the hash of the list's content,
     this code and simplemma's version: an edited list is compiled again, an unchanged one is read in milliseconds."""
-    from trainer.config.locations import cache_dir
-
-    key = _content_key(path)
-    if key is None:
-        return Detectors(load_phrase_list(path))  # a missing file: reported as the loader reports it
-    cached = cache_dir() / "detectors" / f"{path.stem}-{key}.pickle"
-    try:
-        with cached.open("rb") as file:
-            found = pickle.load(file)
-        if isinstance(found, Detectors):
-            return found
-    except FileNotFoundError:
-        pass
-    except Exception:  # noqa: BLE001  a damaged cache file is compiled again, never an error
-        pass
-    detectors = Detectors(load_phrase_list(path))
-    if _content_key(path) == key:  # not edited while it was compiled
-        partial = cached.with_name(f".{cached.name}.{os.getpid()}.partial")
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(pickle.dumps(detectors, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(partial, cached)
-        except OSError:  # an unwritable cache folder: compiled in memory every time
-            with contextlib.suppress(OSError):
-                partial.unlink(missing_ok=True)
-    return detectors
-
-
-def _content_key(path: Path) -> str | None:
-    try:
-        content = path.read_bytes()
-    except OSError:
-        return None
-    return hashlib.sha256(content + _CODE_KEY).hexdigest()[:32]
-
-
-def _code_key() -> bytes:
+    from trainer.content.cache import kept
     from trainer.scoring import lexicon, matcher
 
-    key = hashlib.sha256(SIMPLEMMA_VERSION.encode())
-    for module in (lexicon, matcher, sys.modules[__name__]):
-        key.update(Path(module.__file__ or "").read_bytes())
-    return key.digest()
-
-
-_CODE_KEY = _code_key()
+    code = (lexicon.__name__, matcher.__name__, __name__)
+    return kept("detectors", [path], lambda: Detectors(load_phrase_list(path)), code, SIMPLEMMA_VERSION)

@@ -64,11 +64,11 @@ class ChooseScreen(TrainerScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="library")
     def load_library(self) -> None:
-        from trainer.content.library import load_library
+        from trainer.content.library import load_library_kept
         from trainer.content.loader import FileError, load_rubric
 
         settings = self.trainer.settings
-        library = load_library(settings.personas)
+        library = load_library_kept(settings.personas)
         try:
             rubric, error = load_rubric(settings.rubric), ""
         except FileError as exc:

@@ -1,4 +1,4 @@
-"""Compiled phrase lists are kept between runs, and an edited list is compiled again on its next use."""
+"""What is kept in the cache folder between runs (compiled phrase lists, the persona library) follows every edit."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT
+from trainer.content.library import load_library, load_library_kept
 from trainer.content.vocabulary import Signal
 from trainer.scoring.detectors import detectors_for
 
@@ -52,3 +53,18 @@ def test_an_unwritable_or_damaged_cache_still_compiles_the_lists(tmp_path: Path,
     for compiled in (damaged / "detectors").iterdir():
         compiled.write_bytes(b"not a pickle")
     assert _empathy(lists)
+
+
+def test_an_edited_persona_file_is_loaded_again(tmp_path: Path) -> None:
+    library = tmp_path / "personas"
+    library.mkdir()
+    source = PROJECT / "personas" / "en" / "aggressive-broadband-outage.yaml"
+    persona = library / source.name
+    persona.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    first = load_library_kept(library)
+    assert first.personas == load_library(library).personas
+    name = first.personas["aggressive-broadband-outage"].name
+    persona.write_text(source.read_text(encoding="utf-8").replace(name, "Renamed Customer"), encoding="utf-8")
+    assert load_library_kept(library).personas["aggressive-broadband-outage"].name == "Renamed Customer"
+    persona.write_text("id: [broken", encoding="utf-8")
+    assert load_library_kept(library).problems  # a file broken since is reported, not read back from before
