@@ -11,7 +11,10 @@ pseudo-terminal of 120x36 and reads what it draws:
   reply      from Enter on a typed reply to the customer's scripted answer
              on screen (detectors, director, actor and scorer included).
 
-Transcripts go to a temporary folder; the scripted engine only.
+Transcripts go to a temporary folder; the scripted engine only. The reference,
+measured in the same run and the same harness, is a bare Textual app (a
+header, an option list of 30 names, a footer) to its first screen; the target is
+the trainer's start-up within 1.5 times that.
 """
 
 from __future__ import annotations
@@ -41,6 +44,21 @@ from trainer.engine.actors import ScriptedActor  # noqa: E402
 from trainer.engine.session import CustomerTurn, new_session  # noqa: E402
 
 REPLY = "I'm so sorry about this. When did it start?"
+TARGET_RATIO = 1.5
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Footer, Header, OptionList
+
+class Bare(App):
+    BINDINGS = [("ctrl+q", "quit", "Quit")]
+
+    def compose(self):
+        yield Header()
+        yield OptionList(*[f"Customer number {n}" for n in range(30)])
+        yield Footer()
+
+Bare().run()
+"""
 ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][0-9A-Za-z]|.)")
 COLUMNS, ROWS = 120, 36
 
@@ -132,14 +150,26 @@ def run_once(expected: Expected, folder: Path) -> tuple[float, float, float]:
     return usable, opened, answered
 
 
+def bare_once() -> float:
+    """A bare Textual app, in the same harness, to its first screen."""
+    started = time.perf_counter()
+    terminal = Terminal([sys.executable, "-c", BARE_APP], {**os.environ, "TERM": "xterm-256color"})
+    try:
+        return terminal.wait_for("Customer number 0") - started
+    finally:
+        terminal.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     expected = Expected()
     runs = []
+    bare = []
     with tempfile.TemporaryDirectory() as folder:
-        for n in range(args.runs):
+        for n in range(args.runs):  # alternated, so that both see the same machine
+            bare.append(bare_once())
             runs.append(run_once(expected, Path(folder) / str(n)))
     print(f"trainer app, {args.runs} runs in a {COLUMNS}x{ROWS} pseudo-terminal, {os.cpu_count()} CPUs; "
           f"median (min-max), seconds")
@@ -148,6 +178,11 @@ def main() -> None:
         zip(*runs),
     ):
         print(f"  {label:34} {statistics.median(values):6.3f}  ({min(values):.3f}-{max(values):.3f})")
+    usable, reference = statistics.median(r[0] for r in runs), statistics.median(bare)
+    print(f"  reference, same run: a bare Textual app (header, 30 options, footer) to its first screen "
+          f"{reference:.3f}  ({min(bare):.3f}-{max(bare):.3f})")
+    print(f"  start-up / bare app: {usable / reference:.2f}; target <= {TARGET_RATIO}: "
+          f"{'met' if usable <= TARGET_RATIO * reference else 'not met'}")
 
 
 if __name__ == "__main__":
