@@ -44,7 +44,6 @@ def score(
     printed, its errors go to stderr and the exit code is 1.
     """
     from trainer.content.loader import FileError, load_rubric
-    from trainer.content.templates import render_file
     from trainer.records.store import load_scorable
     from trainer.scoring.scorer import Scorer, session_json
 
@@ -90,8 +89,12 @@ def score(
     elif fmt == "json":
         click.echo(json.dumps([session_json(s, f, judged.get(f)) for f, s in results], ensure_ascii=False, indent=2))
     elif fmt == "html":
+        from trainer.content.templates import render_file
+
         click.echo(render_file("score.html.j2", html=True, results=results, judged=judged))
     else:
+        from trainer.content.templates import render_file
+
         for file, session in results:
             click.echo(render_file("score.md.j2", file=file, session=session, judged=judged.get(file, {})))
     if failed:
