@@ -11,7 +11,8 @@ process with the cache folder unusable, so that simplemma's dictionaries are
 loaded into memory and the phrase lists compiled on every start, as the
 trainer did before the cache. The 20,000-turn set is built like
 score_speed.py's, one dialog file per 200 trainee turns, and scored twice to
-check that the output is the same.
+check that the output is the same. Every process reads a copy of rubrics/ taken
+at the start, so that an edit to the phrase lists during the run changes nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -75,11 +77,12 @@ def main() -> None:
     args = parser.parse_args()
 
     python = [sys.executable]
-    cached = dict(os.environ)
     with tempfile.TemporaryDirectory() as tmp:
+        rubrics = shutil.copytree(ROOT / "rubrics", Path(tmp) / "rubrics")
+        cached = {**os.environ, "TRAINER_RUBRICS": str(rubrics)}
         blocked = Path(tmp) / "no-cache"
         blocked.write_text("a file where the cache folder would be", encoding="utf-8")
-        uncached = {**os.environ, "TRAINER_CACHE": str(blocked)}
+        uncached = {**cached, "TRAINER_CACHE": str(blocked)}
         english = str(ROOT / "tests" / "fixtures" / "dialogs" / "en-good.json")
         one = [*python, "-m", "trainer", "score", english, "--format", "json"]
         measure([*python, "-c", READY], cached)  # fills the cache folder if it is empty
