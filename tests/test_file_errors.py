@@ -46,7 +46,7 @@ def test_unknown_field_lists_allowed_fields(run_cli, variant):
     path = variant(PERSONA, ("  patience: 6", "  patience: 6\n  colour: red"))
     assert problem_lines(run_cli, path) == [
         f"{path}:29:3: temperament.colour: unknown field "
-        "(allowed: mood, patience, reactions, accept_below, leave_above)"
+        "(allowed: mood, patience, reactions, accept_below, leave_above, short_fuse)"
     ]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 
@@ -104,8 +103,3 @@ class PhraseList(Strict):
         return self
 
 
-
-def load_phrase_list(path: Path) -> PhraseList:
-    from trainer.content.loader import load_model
-
-    return load_model(path, PhraseList)

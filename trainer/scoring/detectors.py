@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from trainer.content.phrases import Detection, Group, PhraseList, load_phrase_list
+from trainer.content.loader import load_model
+from trainer.content.phrases import Detection, Group, PhraseList
 from trainer.content.vocabulary import Cue, CustomerCue, Language, Signal
 from trainer.scoring.lexicon import SIMPLEMMA_VERSION
 from trainer.scoring.matcher import NEGATION_REACH, Match, PhraseIndex, Token, normalise, tokenize
@@ -298,4 +299,4 @@ def _compiled(path: Path) -> Detectors:
     from trainer.scoring import lexicon, matcher
 
     code = (lexicon.__name__, matcher.__name__, __name__)
-    return kept("detectors", [path], lambda: Detectors(load_phrase_list(path)), code, SIMPLEMMA_VERSION)
+    return kept("detectors", [path], lambda: Detectors(load_model(path, PhraseList)), code, SIMPLEMMA_VERSION)
