@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import FIXTURES, PROJECT
 from tests.transcripts import ANA, MILD, POOR, cut_off, good_replies, lines, play_call, rechain, records, write_lines
 from trainer.config.settings import home
+from trainer.records.store import FORMAT_VERSION
 
 PERSONA = "aggressive-broadband-outage"
 
@@ -245,7 +246,8 @@ def test_a_newer_format_is_named_not_misread(run_cli, exam):
     header = json.loads(text[0])
     header["format"] = 9
     write_lines(exam, [json.dumps(header)] + text[1:])
-    assert verify(run_cli, exam).stdout.strip().endswith("FAILED: written by a newer trainer (format 9; this one reads up to 3)")
+    assert verify(run_cli, exam).stdout.strip().endswith(
+        f"FAILED: written by a newer trainer (format 9; this one reads up to {FORMAT_VERSION})")
 
 
 # ---- certify ---------------------------------------------------------------------------------------------------
