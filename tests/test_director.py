@@ -252,12 +252,13 @@ def test_a_line_that_presupposes_a_move_is_said_only_after_it():
 
 
 def test_a_line_condition_naming_an_unknown_need_is_a_validation_error(tmp_path: Path, run_cli):
-    source = (PROJECT / "personas" / "en" / "aggressive-broadband-outage.yaml").read_text(encoding="utf-8")
-    path = tmp_path / "broadband.yaml"
-    path.write_text(source + "lines_when:\n  - intent: calm_down\n    when: {needs_met: [refund]}\n"
+    source = (PROJECT / "tests" / "fixtures" / "persona_minimal.yaml").read_text(encoding="utf-8")
+    assert "lines_when" not in source
+    path = tmp_path / "minimal.yaml"
+    path.write_text(source + "lines_when:\n  - intent: calm_down\n    when: {needs_met: [no_such_need]}\n"
                     "    lines: [\"Good.\"]\n", encoding="utf-8")
     result = run_cli("validate", str(path))
-    assert result.exit_code == 1 and "no need or hidden fact called refund" in result.stderr
+    assert result.exit_code == 1 and "no need or hidden fact called no_such_need" in result.stderr
 
 
 def test_a_line_may_call_the_trainee_by_first_name_and_reads_well_without_one():
