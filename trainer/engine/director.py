@@ -346,22 +346,25 @@ class Director:
             return decision(Intent.leave)
 
         worse = state.mood > before
+        # A warning before they go: one turn before their patience runs out (before anything else), or near the
+        # mood they leave at (after an abusive customer's insult, which comes first).
+        can_warn = state.turns_used - state.threatened_at >= 2 and Intent.threaten_to_leave in lines
+        if can_warn and state.turns_used == t.patience - 1:
+            state.threatened_at = state.turns_used
+            return decision(Intent.threaten_to_leave)
         if persona.type is CustomerType.abusive and state.mood >= 55 and Intent.insult in lines:
             if not state.boundary_set or worse:  # a boundary stops the insults until a further bad move
                 state.insulted_after_boundary = state.boundary_set
                 state.insulted = True
                 return decision(Intent.insult)
+        if can_warn and worse and state.mood >= t.leave_above - self.rules.warn_within:
+            state.threatened_at = state.turns_used
+            return decision(Intent.threaten_to_leave)
         if Intent.ask_for_manager in lines and not state.asked_manager and (
             persona.type is CustomerType.supervisor_demander or (state.mood >= 85 and worse)
         ):
             state.asked_manager = True
             return decision(Intent.ask_for_manager)
-        # A warning before they go: near the mood they leave at, or one turn before their patience runs out.
-        last_chance = state.turns_used == t.patience - 1
-        near = worse and state.mood >= t.leave_above - self.rules.warn_within
-        if (near or last_chance) and state.turns_used - state.threatened_at >= 2 and Intent.threaten_to_leave in lines:
-            state.threatened_at = state.turns_used
-            return decision(Intent.threaten_to_leave)
         if persona.type is CustomerType.supervisor_demander and state.asked_manager and worse \
                 and Intent.ask_for_manager in lines:
             return decision(Intent.ask_for_manager)
