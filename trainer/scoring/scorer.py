@@ -138,7 +138,9 @@ class Scorer:
         tip = criterion.tip(dialog.language)
 
         violated_by, satisfied_by = criterion.violated_by, criterion.satisfied_by
-        wanted = " or ".join(satisfied_by)
+        # The verdicts that quote nothing from the turn are the same for every turn: made once, shared (frozen).
+        clean = Verdict(criterion.id, Status.met, f"no {' or '.join(violated_by)}")
+        lacking = Verdict(criterion.id, Status.missed, f"no {' or '.join(satisfied_by)}", tip)
 
         def judge(turn: ScoredTurn) -> Verdict:
             present = turn.present
@@ -146,7 +148,7 @@ class Scorer:
                 if name in present:
                     return Verdict(criterion.id, Status.missed, _quote(turn, name), tip)
             if not satisfied_by:
-                return Verdict(criterion.id, Status.met, f"no {' or '.join(violated_by)}")
+                return clean
             for name in satisfied_by:
                 if name in present and name not in turn.hollow:
                     return Verdict(criterion.id, Status.met, _quote(turn, name))
@@ -156,7 +158,7 @@ class Scorer:
                         criterion.id, Status.missed,
                         f'"{turn.hollow[name]}" repeated as a stock phrase earns no credit ({name})', tip,
                     )
-            return Verdict(criterion.id, Status.missed, f"no {wanted}", tip)
+            return lacking
 
         if criterion.scope is Scope.each_turn:
             for turn in window:
@@ -252,6 +254,9 @@ def _squash(phrase: str) -> str:
     return " ".join(phrase.lower().split())
 
 
+_SIGNALS = [(s, s.value) for s in Signal]  # in the documented order; iterating the enum per turn showed up
+
+
 def session_json(session: SessionScore, file: str, judged: dict[tuple[int, str], Any] | None = None) -> dict:
     """The public `trainer score --format json` object for one file (documented in the README).
 
@@ -262,8 +267,9 @@ def session_json(session: SessionScore, file: str, judged: dict[tuple[int, str],
     for turn in session.turns:
         item: dict = {"index": turn.index, "role": turn.role.value, "text": turn.text}
         if turn.role is Role.trainee:
-            item["signals"] = {s.value: bool(turn.reading.signals.get(s)) for s in Signal}
-            item["evidence"] = {s.value: [list(span) for span in turn.reading.signals.get(s, [])] for s in Signal}
+            signals = turn.reading.signals
+            item["signals"] = {name: bool(signals.get(s)) for s, name in _SIGNALS}
+            item["evidence"] = {name: [list(span) for span in signals.get(s, [])] for s, name in _SIGNALS}
             item["criteria"] = []
             for v in turn.verdicts:
                 entry: dict[str, Any] = {"id": v.criterion, "status": v.status.value, "evidence": v.evidence, "tip": v.tip}
