@@ -11,8 +11,8 @@ from trainer.scoring.quality import Quality, evaluate, read_corpus
 # macro-F1 on the corpus batches below, as benchmarks/score_quality.py printed it when these were set;
 # raise them as the detectors improve, never lower them to let a change through. A new batch joins
 # BATCHES (and the floors are set anew from what it measured) only once it has been measured untuned.
-FLOOR = {"en": 0.86, "de": 0.87, "lv": 0.87, "pl": 0.85, "ru": 0.88, "nl": 0.88}
-OVERALL = 0.87
+FLOOR = {"en": 0.89, "de": 0.89, "lv": 0.90, "pl": 0.88, "ru": 0.90, "nl": 0.90}
+OVERALL = 0.89
 BATCHES = ("{language}.jsonl", "{language}-2.jsonl")
 
 
@@ -29,6 +29,14 @@ def test_each_language_keeps_its_level_on_the_corpus(quality, language):
 
 def test_the_corpus_as_a_whole_keeps_its_level(quality):
     assert quality.macro_f1() >= OVERALL
+
+
+def test_the_untuned_batch_keeps_its_level():
+    """Batch 3 (trainee replies) is never tuned on item by item; a floor on its whole figure still catches a list
+    edit that stops generalising, without anyone reading its items (0.805 when set)."""
+    written = PROJECT / "corpus" / "written"
+    untuned = evaluate(read_corpus([written / f"{x.value}-3.jsonl" for x in Language]))
+    assert untuned.macro_f1() >= 0.79
 
 
 def test_the_corpus_covers_every_signal_in_every_language(quality):
