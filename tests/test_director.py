@@ -3,6 +3,7 @@ worse phrases that ignore negated and quoted forms, tolerance for one blunt repl
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -271,3 +272,22 @@ def test_a_line_may_call_the_trainee_by_first_name_and_reads_well_without_one():
     for trainee, said in [("Ana Bērziņa", "Right, Ana. Nine days now."), ("", "Right, listen. Nine days now.")]:
         session = new_session(persona, path, RUBRIC, RUBRIC_PATH, ScriptedActor(persona), trainee=trainee)
         assert session.start().text == said
+
+
+def test_a_line_for_the_turn_a_need_is_met_is_not_said_again_later():
+    from trainer.content.persona import ConditionalLines, LineCondition
+    from trainer.engine.actors import ScriptedActor
+
+    just = "Oh. So it was me who typed it wrong."
+    persona = with_resolution(BROADBAND, needs=[
+        Need(id="explained", description="why", requires=[NeedCheck.statement]),
+        Need(id="visit", description="a visit", signals=[Signal.commitment], requires=[NeedCheck.time]),
+    ]).model_copy(update={"lines_when": [ConditionalLines(
+        intent=Intent.calm_down, when=LineCondition(just_met=["explained"]), lines=[just])]})
+    director, actor = Director(persona), ScriptedActor(persona)
+    director.opening()
+    first = say(director, "The line drops because the street cabinet has a damaged cable in it.")
+    assert first.intent is Intent.calm_down and actor.line(first) == just
+    later = say(director, "I'm so sorry, nine days without internet is really awful.")
+    assert "explained" in later.needs_met
+    assert actor.situational(dataclasses.replace(later, intent=Intent.calm_down)) == []

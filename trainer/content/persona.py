@@ -200,6 +200,9 @@ class LineCondition(Strict):
     """What must be true of the call for a line to be said: the moves it presupposes."""
 
     needs_met: list[Ident] = Field(default_factory=list, description="Needs (ids) met so far in the call.")
+    just_met: list[Ident] = Field(
+        default_factory=list, description="Needs (ids) met by the trainee's last turn, not earlier."
+    )
     revealed: list[Ident] = Field(default_factory=list, description="Hidden facts (ids) the customer has told.")
     boundary_set: bool | None = Field(None, description="true: only after the trainee set a boundary; false: only before.")
     moves: list[Signal | Cue] = Field(
@@ -276,7 +279,8 @@ class Persona(Strict):
         needs = {n.id for n in self.resolution.needs}
         facts = {f.id for f in self.scenario.hidden_facts}
         for i, group in enumerate(self.lines_when):
-            unknown = [x for x in group.when.needs_met if x not in needs] + [x for x in group.when.revealed if x not in facts]
+            unknown = [x for x in [*group.when.needs_met, *group.when.just_met] if x not in needs]
+            unknown += [x for x in group.when.revealed if x not in facts]
             if unknown:
                 raise ValueError(f"lines_when[{i}].when: no need or hidden fact called {', '.join(unknown)}")
         for fact in self.scenario.hidden_facts:

@@ -128,6 +128,8 @@ class ScriptedActor:
                 continue
             if not set(when.needs_met) <= decision.needs_met or not set(when.revealed) <= set(decision.revealed):
                 continue
+            if not {f"need:{x}" for x in when.just_met} <= set(decision.moves):
+                continue
             if when.boundary_set is not None and when.boundary_set is not decision.boundary_set:
                 continue
             if not {m.value for m in when.moves} <= decision.present:
