@@ -104,17 +104,26 @@ def describe(persona: Persona, path: Path) -> str:
         out.append("Facts:    " + "; ".join(f"{k}: {v}" for k, v in s.facts.items()))
     if s.hidden_facts:
         out.append("Revealed only when asked:")
-        out.extend(f"  - {f.id}: {f.line}" for f in s.hidden_facts)
+        for f in s.hidden_facts:
+            asked = f" (asked about: {', '.join(f.topics)})" if f.topics else " (any question)"
+            waits = f" (once {f.after_need} is met)" if f.after_need else ""
+            out.append(f"  - {f.id}{asked}{waits}: {f.line}")
     out += ["", f"Resolves it: {persona.resolution.summary}"]
     for need in persona.resolution.needs:
         detect = [x.value for x in need.signals] + [f'"{p}"' for p in need.phrases]
+        detect += [c.value for c in need.requires] + [f"no {x.value}" for x in need.without]
         out.append(f"  - {need.id}: {need.description} [{', '.join(detect)}]")
+        if need.examples.meets:
+            out.append(f"      e.g. \"{need.examples.meets[0]}\"")
     out.append(f"Makes it worse: {persona.resolution.worse}")
+    if persona.resolution.worse_phrases:
+        out.append("  words: " + ", ".join(f'"{w}"' for w in persona.resolution.worse_phrases))
     out += [
         "",
         f"Temperament: mood {t.mood}/100 at the start, patience {t.patience} turns, "
         f"accepts below {t.accept_below}, leaves at {t.leave_above}; "
-        f"reacts x{t.reactions.good} to good moves, x{t.reactions.bad} to bad ones",
+        f"reacts x{t.reactions.good} to good moves, x{t.reactions.bad} to bad ones"
+        + ("; leaves at one blunt reply" if t.short_fuse else ""),
         f"Voice: {persona.voice}",
         "",
         "Lines per intent (calm/annoyed/angry):",
@@ -122,6 +131,13 @@ def describe(persona: Persona, path: Path) -> str:
     for intent, bands in persona.lines.items():
         counts = "/".join(str(len(bands.get(band, []))) for band in MoodBand)
         out.append(f"  {intent.value:18} {counts}")
+    for group in persona.lines_when:
+        when = group.when
+        cond = [f"{k} {', '.join(map(str, v))}" for k, v in (("needs met", when.needs_met), ("just met", when.just_met),
+                ("told", when.revealed), ("after", [m.value for m in when.moves])) if v]
+        if when.boundary_set is not None:
+            cond.append("after a boundary" if when.boundary_set else "before a boundary")
+        out.append(f"  {group.intent.value:18} {len(group.lines)} when {'; '.join(cond)}")
     out += ["", "Opening:"] + [f"  {line}" for line in persona.opening]
     return "\n".join(out)
 
