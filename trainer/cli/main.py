@@ -21,6 +21,7 @@ COMMANDS = {
     "play": "calls", "resume": "calls",
     "keys": "records", "verify": "records", "history": "records", "rescore": "records", "report": "records",
     "certify": "records",
+    "classroom": "classroom",
 }
 
 
