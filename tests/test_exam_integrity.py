@@ -149,7 +149,8 @@ def test_a_format_2_exam_verifies_but_does_not_count_for_certification(run_cli, 
     assert certified.stdout.count("signed only at its end (an exam from before exams were sealed") == 3
 
 
-def test_a_sealed_format_3_exam_still_verifies_and_counts_for_certification(run_cli, folder, key):
+def test_a_sealed_format_3_exam_still_verifies_and_counts_for_certification(run_cli, folder, key, tmp_path,
+                                                                            monkeypatch):
     """Format 4 added who voiced each line and `hung_up`; the exams sealed before it are as good as they were."""
     signer = load_signer(home())
     for pid in ("aggressive-broadband-outage", "customer-at-fault-old-address", "de-kompensation-sofa-lieferung"):
@@ -166,4 +167,5 @@ def test_a_sealed_format_3_exam_still_verifies_and_counts_for_certification(run_
     verified = run_cli("verify", str(path))
     assert verified.exit_code == 0, verified.stdout
     assert verified.stdout.strip() == f"{path}: valid: exam, signed by {key}"
+    monkeypatch.chdir(tmp_path)  # the certificate is written to the current folder, never the checkout
     assert run_cli("certify", "--trainee", ANA, str(folder)).exit_code == 0
