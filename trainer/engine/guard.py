@@ -73,8 +73,8 @@ def agent_phrase(text: str, language: Language) -> str | None:
 def agent_moves(text: str, language: Language) -> list[str]:
     """The agent's moves the scorer's detectors find in `text` when it sounds like the agent, else [].
 
-    It does when it apologises or empathises and then makes a second agent's move: "I'm sorry, I'll send
-    a technician". A customer's own apology comes after what they will do ("I'll leave it. Sorry to have
+    It does when it apologises or empathises and then commits or compensates: "I'm sorry, I'll send a
+    technician". (An apology next to empathy is a customer's too: "Sorry. No, not sorry.") A customer's own apology comes after what they will do ("I'll leave it. Sorry to have
     taken up your time."), a customer calls back too ("Sorry, I need to sleep on it. I'll call back."),
     and a one-word sigh ("Ojej") is not the agent's empathy; one move alone is anybody's.
     """
@@ -87,7 +87,8 @@ def agent_moves(text: str, language: Language) -> list[str]:
     if Signal.empathy.value in starts and all(len(text[a:b].split()) < 2 for a, b in reading.signals[Signal.empathy]):
         del starts[Signal.empathy.value]
     opener = min((starts[s.value] for s in _ADDRESSING if s.value in starts), default=None)
-    if opener is None or not any(start >= opener for move, start in starts.items() if start != opener):
+    addressing = {s.value for s in _ADDRESSING}
+    if opener is None or not any(start >= opener for move, start in starts.items() if move not in addressing):
         return []
     return sorted(starts, key=starts.__getitem__)
 
