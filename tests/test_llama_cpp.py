@@ -1,14 +1,12 @@
-"""One whole session through a real model: llama.cpp's server running SmolLM2-135M, started by the test."""
+"""Whole sessions through a real model: llama.cpp's server running SmolLM2-135M, started by the test."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests import llama_server
+from tests.model_calls import play_calls
 from trainer.config.settings import resolve_llm
-from trainer.engine.actors import LLMActor, Notice, ScriptedActor
-from trainer.engine.session import CustomerTurn
-from trainer.llm import LLM
 
 pytestmark = pytest.mark.skipif(
     not llama_server.available(), reason="needs the llama extra: pip install -e '.[test,llama]'"
@@ -22,25 +20,15 @@ def llama():
     server.close()
 
 
-def test_a_session_through_a_real_model(llama):
-    from tests.test_engine import LIBRARY, play, session_for
-
-    persona = LIBRARY.personas["aggressive-broadband-outage"]
-    settings = resolve_llm(base_url=llama.base_url, model="smollm2-135m")
-    actor = LLMActor(persona, LLM(settings), ScriptedActor(persona, 0))
-    replies = ["I understand how frustrating this is. When did it start?",
-               "No, that's impossible. You're wrong.",
-               "I'm sorry. A technician will come tomorrow between 9 and 11, and I'll add a credit."]
-    modelled = session_for(persona, actor)
-    turns = [modelled.start()]
-    notices = []
-    for reply in replies:
-        if modelled.finished:
-            break
-        events = list(modelled.reply(reply))
-        notices += [e.text for e in events if isinstance(e, Notice)]
-        turns.append(events[-1])
-    assert all(isinstance(t, CustomerTurn) and t.text for t in turns)
-    assert not any("model unavailable" in n for n in notices), notices
-    scripted = play(session_for(persona), replies[: len(turns) - 1])
-    assert [t.decision for t in turns] == [t.decision for t in scripted]
+def test_a_small_model_voices_the_customer_without_speaking_as_the_agent(llama, monkeypatch):
+    """Issue 14's targets over three calls: nothing agent-voiced or over the cap on screen, at least a third of
+    the lines the model's own, and the decisions of the scripted call."""
+    # Prompt evaluation on two CPU cores takes seconds: the budget a trainer with such a machine would set.
+    monkeypatch.setenv("TRAINER_FIRST_TOKEN_TIMEOUT", "60")
+    monkeypatch.setenv("TRAINER_LINE_TIMEOUT", "120")
+    figures = play_calls(resolve_llm(base_url=llama.base_url, model="smollm2-135m"))
+    assert figures.lines >= 9, figures.summary()  # each call runs to several customer lines
+    assert "model failed" not in figures.replaced, figures.summary()
+    assert figures.agent_shown == [] and figures.over_cap_shown == [], figures.summary()
+    assert figures.kept >= 1 / 3, figures.summary()
+    assert figures.same_decisions, figures.summary()

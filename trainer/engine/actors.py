@@ -161,6 +161,7 @@ class Prompting:
     tokens_per_word: int = 4  # max_tokens: the line's word cap times this (0: a flat 160)
     stop: tuple[str, ...] = ("\n\n", "\nAgent", "Agent:", "\nYou:")  # where the model starts another turn
     temperature: float = 0.8
+    seed: int | None = None  # sent to the endpoint when set, so a benchmark can compare variants on equal draws
 
 
 class LLMActor:
@@ -242,6 +243,8 @@ class LLMActor:
         options["max_tokens"] = check.cap * prompting.tokens_per_word if prompting.tokens_per_word else 160
         if prompting.stop:
             options["stop"] = list(prompting.stop)
+        if prompting.seed is not None:
+            options["seed"] = prompting.seed
         stream = self._stream = self.llm.stream(messages, budget, **options)
         if self._cancel.is_set():  # stopped while the request was being made
             stream.close()
