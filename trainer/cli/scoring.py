@@ -120,22 +120,24 @@ def debrief(file: Path, rubric_path: Path | None, fmt: str, output: Path | None)
     from trainer.content.library import load_library
     from trainer.content.loader import load_rubric
     from trainer.content.templates import render_file
-    from trainer.records.store import load_scorable
+    from trainer.records.store import load_scorable, recorded_outcome
     from trainer.scoring.debrief import build_debrief, criteria_chart, mood_chart
     from trainer.scoring.scorer import Scorer
+    from trainer.wording import ending
 
     rubric = load_rubric(rubric_path or locations.default_rubric())
     dialog = load_scorable(file)
     session = Scorer(rubric).score(dialog)
     mood = [t.mood for t in dialog.turns if t.mood is not None]
     report = build_debrief(session, load_library(locations.personas_dir()), mood)
+    how = ending(recorded_outcome(file))
     if fmt == "html":
         text = render_file(
-            "debrief.html.j2", html=True, file=str(file), d=report, trainee=dialog.trainee,
+            "debrief.html.j2", html=True, file=str(file), d=report, trainee=dialog.trainee, ending=how,
             mood_svg=mood_chart(report.mood), criteria_svg=criteria_chart(session.criteria),
         )
     else:
-        text = render_file("debrief.md.j2", file=str(file), d=report, trainee=dialog.trainee)
+        text = render_file("debrief.md.j2", file=str(file), d=report, trainee=dialog.trainee, ending=how)
     if output is None:
         click.echo(text)
         return
