@@ -9,6 +9,8 @@ import argparse
 import sys
 
 from trainer.app import AppSettings, make_app
+from trainer.classroom.identity import Identity
+from trainer.config.trainee import clean_name
 from trainer.errors import UserError
 
 
@@ -20,10 +22,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--trainee")
     parser.add_argument("--shared", action="store_true",
                         help="one of many sessions on one server: ask for the name, remember none")
+    parser.add_argument("--classroom-user", help="set by `trainer serve --classroom`: who signed in")
+    parser.add_argument("--classroom-role", choices=["trainer", "trainee"], default="trainee")
     args = parser.parse_args(argv)
     try:
+        classroom = Identity(clean_name(args.classroom_user), args.classroom_role) if args.classroom_user else None
         settings = AppSettings.load(backend=args.backend, model=args.model, base_url=args.base_url,
-                                    trainee=args.trainee, remember_trainee=not args.shared)
+                                    trainee=classroom.name if classroom else args.trainee,
+                                    remember_trainee=not args.shared and classroom is None, classroom=classroom)
     except UserError as exc:
         sys.exit(f"Error: {exc}")
     make_app(settings).run()

@@ -79,6 +79,10 @@ class TrainerApp(App[None]):
 
     def ask_trainee(self) -> None:
         """Who is practising: asked before the first call, and whenever the trainee wants to change it."""
+        if self.settings.classroom is not None:  # the name is the signed-in one; nobody types another
+            self.notify(f"Signed in as {self.settings.classroom.name}: sign out at /signout to practise as someone "
+                        "else.", title="Name from the classroom sign-in", markup=False)
+            return
         from trainer.app.screens.trainee import TraineeScreen
 
         self.push_screen(TraineeScreen(self.settings.trainee, self.settings.animate), self._trainee_chosen)

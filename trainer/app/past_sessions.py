@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from trainer.classroom.identity import Identity
 from trainer.records.history import SUFFIX, Skipped, read_each, summarise, transcript_files
+from trainer.records.scope import visible_transcripts
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,7 @@ class PastSession:
     passed: bool | None
     finished: bool = False
     problem: str = ""  # why the file cannot be read; empty when it can
+    trainee: str = ""
 
     @property
     def result(self) -> str:
@@ -28,11 +31,16 @@ class PastSession:
         return "passed" if self.passed else "not passed"
 
 
-def list_sessions(folder: Path) -> list[PastSession]:
-    """Every transcript in `folder`, newest first, read and checked by trainer.records.history."""
+def list_sessions(folder: Path, identity: Identity | None = None) -> list[PastSession]:
+    """Every transcript in `folder` (in a classroom, those `identity` may read), newest first, read and checked
+    by trainer.records.history."""
     if not folder.is_dir():
         return []
-    files, skipped = transcript_files([folder])
+    if identity is not None and not identity.sees_cohort:
+        # A trainee's own, by the name the server recorded; a file that cannot be read is nobody's to them.
+        files, skipped = visible_transcripts(folder, identity), list[Skipped]()
+    else:
+        files, skipped = transcript_files([folder])
     # Only transcripts that fail are rows; other files beside them (saved debriefs…) are not sessions.
     rows = [_broken(s) for s in skipped if s.path.suffix == SUFFIX]
     for item in read_each(files):
@@ -41,7 +49,7 @@ def list_sessions(folder: Path) -> list[PastSession]:
             continue
         s = summarise(item)
         rows.append(PastSession(s.path, _minute(s.started), s.persona_name or s.persona_id or s.path.stem,
-                                s.mode, s.score, s.passed, s.finished))
+                                s.mode, s.score, s.passed, s.finished, trainee=s.trainee))
     return sorted(rows, key=lambda r: (r.started, r.path.name), reverse=True)
 
 

@@ -6,6 +6,10 @@ import os
 import shlex
 import sys
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from trainer.classroom.identity import Identity
 
 # textual-serve copies the server's whole environment into every browser session's process, so only what the app
 # needs goes on: a blocklist of names missed DATABASE_URL with its password, PGPASSFILE and whatever comes next.
@@ -25,9 +29,17 @@ def public_environment(env: Mapping[str, str], keep: Mapping[str, str] | None = 
     return public
 
 
-def app_command_line(backend: str, model: str | None, base_url: str | None, trainee: str | None = None) -> str:
-    """Each browser session's app: many trainees share this server, so none is remembered (`--shared`)."""
+def app_command_line(backend: str, model: str | None, base_url: str | None, trainee: str | None = None,
+                     identity: Identity | None = None) -> str:
+    """Each browser session's app: many trainees share this server, so none is remembered (`--shared`).
+
+    In a classroom, `identity` is who signed in, from the server's session: the app takes the name from here
+    and from nowhere else (the command is the server's, run by a shell with each argument quoted).
+    """
     args = [sys.executable, "-m", "trainer.app", "--shared", "--backend", backend]
+    if identity is not None:
+        args += ["--classroom-user", identity.name, "--classroom-role", identity.role]
+        trainee = None
     if model:
         args += ["--model", model]
     if base_url:
@@ -38,7 +50,8 @@ def app_command_line(backend: str, model: str | None, base_url: str | None, trai
 
 
 def serve_app(host: str, port: int, backend: str = "scripted", model: str | None = None,
-              base_url: str | None = None, trainee: str | None = None) -> None:
+              base_url: str | None = None, trainee: str | None = None, classroom: bool = False,
+              public_url: str | None = None, secure_cookie: bool | None = None, session_hours: float = 8.0) -> None:
     """Run the web server until interrupted; raises UserError when the model backend is not configured."""
     keep: dict[str, str] = {}
     if backend == "openai":
@@ -50,9 +63,25 @@ def serve_app(host: str, port: int, backend: str = "scripted", model: str | None
         if resolved.llm.api_key and resolved.key_source in ("TRAINER_API_KEY", "OPENAI_API_KEY"):
             keep["TRAINER_API_KEY"] = resolved.llm.api_key
     clean = public_environment(os.environ, keep)
+    if classroom:
+        clean.pop("TRAINER_TRAINEE", None)  # every tab is the person who signed in
+        from trainer.classroom.accounts import open_accounts
+        from trainer.config import locations
+        from trainer.config.settings import home
+
+        accounts = open_accounts(os.environ.get("TRAINER_CLASSROOM_DB") or home())
+        transcripts = locations.transcripts_dir()
     os.environ.clear()
     os.environ.update(clean)
 
-    from textual_serve.server import Server
+    if not classroom:
+        from textual_serve.server import Server
 
-    Server(app_command_line(backend, model, base_url, trainee), host=host, port=port, title="trainer").serve()
+        Server(app_command_line(backend, model, base_url, trainee), host=host, port=port, title="trainer",
+               public_url=public_url).serve()
+        return
+    from trainer.app.classroom_server import ClassroomServer
+
+    ClassroomServer(lambda who: app_command_line(backend, model, base_url, identity=who), accounts, transcripts,
+                    host=host, port=port, public_url=public_url, secure_cookie=secure_cookie,
+                    session_hours=session_hours).serve()

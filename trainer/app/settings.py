@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from trainer.classroom.identity import Identity
 from trainer.config import locations
 from trainer.config.settings import Resolved, resolve_llm
 from trainer.config.trainee import resolve_trainee
@@ -24,6 +25,7 @@ class AppSettings:
     seed: int | None = None  # practice only (None: a fresh seed each call); exams always draw a fresh one
     trainee: str = ""  # "" until known: the app asks before the first call
     remember_trainee: bool = True  # off under `trainer serve`, where many trainees share one config folder
+    classroom: Identity | None = None  # under `trainer serve --classroom`: who signed in; the name is theirs
     theme: Theme = "dark"
     animate: bool = True  # tests and snapshots turn off cursor blink and animations
 

@@ -30,8 +30,17 @@ def open_app(backend: str, model: str | None, base_url: str | None, trainee: str
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 lets other machines connect.")
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option("--classroom", is_flag=True, help="Sign-in first (accounts from `trainer classroom`); each tab "
+              "practises as the person who signed in, and a trainee sees only their own sessions.")
+@click.option("--public-url", help="The address browsers use, e.g. https://trainer.example.org behind a TLS proxy "
+              "(default: http://HOST:PORT).")
+@click.option("--secure-cookie/--no-secure-cookie", default=None,
+              help="Send the session cookie over HTTPS only (default: on when --public-url is https).")
+@click.option("--session-hours", type=float, default=8.0, show_default=True,
+              help="How long a classroom sign-in lasts.")
 @app_options
-def serve(host: str, port: int, backend: str, model: str | None, base_url: str | None, trainee: str | None) -> None:
+def serve(host: str, port: int, classroom: bool, public_url: str | None, secure_cookie: bool | None,
+          session_hours: float, backend: str, model: str | None, base_url: str | None, trainee: str | None) -> None:
     """Serve the app to web browsers (textual-serve), so a classroom needs no terminals.
 
     Each browser tab gets its own app process, which asks for the trainee's
@@ -46,11 +55,16 @@ def serve(host: str, port: int, backend: str, model: str | None, base_url: str |
     Examples:
       trainer serve
       trainer serve --host 0.0.0.0 --port 8080
+      trainer serve --classroom --host 0.0.0.0 --port 8080
     """
     from trainer.app.serve import serve_app
     from trainer.config.trainee import clean_name
+    from trainer.errors import UserError
 
-    serve_app(host, port, backend=backend, model=model, base_url=base_url, trainee=clean_name(trainee) if trainee else None)
+    if classroom and trainee:
+        raise UserError("--trainee and --classroom: in a classroom each tab practises as the person who signed in")
+    serve_app(host, port, backend=backend, model=model, base_url=base_url, trainee=clean_name(trainee) if trainee else None,
+              classroom=classroom, public_url=public_url, secure_cookie=secure_cookie, session_hours=session_hours)
 
 
 def _welcome() -> None:

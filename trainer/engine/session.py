@@ -241,9 +241,12 @@ class Session:
 def new_session(
     persona: Persona, persona_path: Path, rubric: Rubric, rubric_path: Path, actor: Actor, *,
     seed: int = 0, mode: str = "practice", trainee: str = "", transcripts: Path | None = None,
-    scorer: Scorer | None = None, signer: Signer | None = None,
+    scorer: Scorer | None = None, signer: Signer | None = None, proctored: dict[str, str] | None = None,
 ) -> Session:
     """A new call; with `transcripts`, recorded there. An exam is signed with `signer`, by default this trainer's key.
+
+    `proctored` is who the classroom server signed in (`user`, `role`), recorded in the header (and so sealed in
+    an exam); the app passes it only when the server told it, never from anything typed.
 
     Raises UserError (before anything is written) when an exam has no key to be signed with.
     """
@@ -261,6 +264,7 @@ def new_session(
             "language": persona.language.value, "fault": persona.scenario.fault.value,
             "rubric_id": rubric.id, "rubric_version": rubric.version, "rubric_hash": content_hash(rubric_path),
             "backend": actor.backend, "model": actor.model, "seed": seed, "mode": mode,
+            **({"proctored": proctored} if proctored else {}),
         }, sealer=signer if mode == "exam" else None)
     return Session(persona, rubric, actor, scorer or Scorer(rubric), seed, mode, trainee, writer, signer)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainer.records.chain import Transcript, TranscriptProblem, read_transcript
+from trainer.records.scope import sat_by
 from trainer.records.signing import PublicKey, check_seal, check_signature
 from trainer.records.store import FORMAT_VERSION
 
@@ -71,7 +72,7 @@ def verify_transcript(transcript: Transcript, keys: dict[str, PublicKey]) -> Ver
             message += f" (format {transcript.format}: sealed only at its end, so it does not count for certify)"
         if transcript.resumed_at:
             message += ", resumed at line " + ", ".join(str(n) for n in transcript.resumed_at)
-        return Verification(path, True, message, signature["key"], transcript)
+        return Verification(path, True, message + _sat_by(transcript), signature["key"], transcript)
     if mode == "exam":
         if transcript.finished:
             return Verification(path, False, "exam transcript is not signed", transcript=transcript)
@@ -80,7 +81,16 @@ def verify_transcript(transcript: Transcript, keys: dict[str, PublicKey]) -> Ver
             transcript=transcript,
         )
     state = "finished" if transcript.finished else "unfinished"
-    return Verification(path, True, f"intact: {mode}, {state}, not signed", transcript=transcript)
+    return Verification(path, True, f"intact: {mode}, {state}, not signed" + _sat_by(transcript), transcript=transcript)
+
+
+def _sat_by(transcript: Transcript) -> str:
+    """Who the classroom server had signed in for this call (its header, sealed in an exam), or nothing."""
+    who = sat_by(transcript.header)
+    if who is None:
+        return ""
+    role = transcript.header["proctored"].get("role", "trainee")
+    return f", sat by {who} (signed in to the classroom as {role})"
 
 
 def seal_problem(transcript: Transcript, keys: dict[str, PublicKey], tail_ok: bool = False) -> str | None:

@@ -161,6 +161,10 @@ class ChooseScreen(TrainerScreen[None]):
     def _show_trainee(self) -> None:
         name = self.trainer.settings.trainee
         # The header's subtitle is plain text (Content), never markup; names hold no control characters.
+        signed_in = self.trainer.settings.classroom
+        if signed_in is not None:
+            self.sub_title = f"signed in: {name} ({signed_in.role})"
+            return
         self.sub_title = f"practising: {name}" if name else None  # None: the app's own subtitle
 
     def action_history(self) -> None:

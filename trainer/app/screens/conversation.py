@@ -100,7 +100,7 @@ class ConversationScreen(TrainerScreen[CallReport | None]):
             self.persona, library.paths[self.persona.id], rubric, settings.rubric,
             StoppableActor(actor),  # type: ignore[arg-type]
             seed=seed, mode=self.mode, trainee=settings.trainee, transcripts=settings.transcripts,
-            scorer=scorer,
+            scorer=scorer, proctored=settings.classroom.header() if settings.classroom else None,
         )
         opening = session.start()
         self.post_message(CallStarted(session, opening))

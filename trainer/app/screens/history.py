@@ -35,9 +35,16 @@ class HistoryScreen(TrainerScreen[None]):
         yield Static("", id="history-note")
         yield Footer()
 
+    @property
+    def _cohort(self) -> bool:
+        """A trainer in a classroom sees everyone's sessions, so each row says whose it is."""
+        classroom = self.trainer.settings.classroom
+        return classroom is not None and classroom.sees_cohort
+
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("started (UTC)", "customer", "mode", "score", "result")
+        table.add_columns("started (UTC)", *(["trainee"] if self._cohort else []), "customer", "mode", "score",
+                          "result")
         table.border_title = "Past sessions"
         table.focus()
         self.action_refresh()
@@ -50,7 +57,8 @@ class HistoryScreen(TrainerScreen[None]):
     def list_sessions(self) -> None:
         from trainer.app.past_sessions import list_sessions
 
-        self.post_message(SessionsListed(list_sessions(self.trainer.settings.transcripts)))
+        settings = self.trainer.settings
+        self.post_message(SessionsListed(list_sessions(settings.transcripts, settings.classroom)))
 
     @on(SessionsListed)
     def _listed(self, event: SessionsListed) -> None:
@@ -63,7 +71,8 @@ class HistoryScreen(TrainerScreen[None]):
             self.sessions[key] = s
             score = f"{s.score:.1f}" if s.score is not None else "–"
             # DataTable reads a str as markup; a header holding "[/]" would take the screen down, so every cell is plain.
-            cells = (s.started or "?", s.persona, s.mode or "?", score, _result(s))
+            cells = (s.started or "?", *([s.trainee] if self._cohort else []), s.persona, s.mode or "?", score,
+                     _result(s))
             table.add_row(*(plain_cell(cell) for cell in cells), key=key)
         folder = self.trainer.settings.transcripts
         self.query_one("#history-note", Static).update(plain(
