@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import click
@@ -13,7 +14,7 @@ URL_HELP = "The address trainees open, printed with the code (default: http://12
 
 
 def _store() -> Accounts:
-    return open_accounts(home())
+    return open_accounts(os.environ.get("TRAINER_CLASSROOM_DB") or home())
 
 
 def _print_code(issued: Issued, url: str) -> None:
