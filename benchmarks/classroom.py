@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import socket
 import statistics
@@ -30,24 +31,11 @@ import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from serve_memory import free_port, memory_mb  # noqa: E402
 
 from trainer.classroom.accounts import SQLiteAccounts  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def memory_mb(pid: int) -> tuple[float, float]:
-    rss = pss = 0.0
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        if line.startswith("Rss:"):
-            rss = int(line.split()[1]) / 1024
-        elif line.startswith("Pss:"):
-            pss = int(line.split()[1]) / 1024
-    return rss, pss
 
 
 def descendants(pid: int) -> list[int]:
@@ -108,7 +96,7 @@ async def run(base: str, people: dict[str, str], server_pid: int, every: float) 
     n = len(times)
     when = "at once" if every == 0 else f"one every {every:g} s"
     print(f"{n} sessions signing in {when}: sign-in to first screen median {statistics.median(times):.2f} s, "
-          f"p90 {times[max(0, int(n * 0.9) - 1)]:.2f} s, slowest {times[-1]:.2f} s")
+          f"p90 {times[min(n - 1, math.ceil(0.9 * n) - 1)]:.2f} s, slowest {times[-1]:.2f} s")
     print(f"memory of {len(memory)} app processes (and their shells): RSS {sum(r for r, _ in memory) / n:.0f} MB, "
           f"PSS {sum(p for _, p in memory) / n:.0f} MB per session, {sum(p for _, p in memory):.0f} MB PSS in all; "
           f"server RSS {server[0]:.0f} MB")
