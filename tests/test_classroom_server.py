@@ -228,3 +228,14 @@ async def test_a_flood_of_sign_ins_is_slowed_down_and_loses_nothing(client: Test
     assert other_name.status == 429  # the same client is slowed down whatever name it tries
     classroom.clock.now += 61
     assert (await sign_in(client, "Ana Berzina", classroom.codes["Ana Berzina"])).status == 303  # code kept
+
+
+async def test_the_cohort_report_is_for_trainers_only(client: TestClient, classroom: Classroom) -> None:
+    await signed_in(client, classroom, "Ana Berzina")
+    refused = await client.get("/report")
+    assert refused.status == 403 and "for trainers" in await refused.text()
+    client.session.cookie_jar.clear()
+    await signed_in(client, classroom, "Mara Ozola")
+    report = await client.get("/report")
+    assert report.status == 200, await report.text()
+    assert report.content_type == "text/html" and "<html" in (await report.text()).lower()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -69,6 +71,7 @@ class ClassroomServer(Server):
             web.post("/signout", self.handle_signout),
             web.get("/transcripts", self.handle_transcripts),
             web.get("/transcripts/{session_id}", self.handle_transcript),
+            web.get("/report", self.handle_report),
         ])
         return app
 
@@ -206,6 +209,24 @@ class ClassroomServer(Server):
         return web.FileResponse(path, headers={
             "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store",
             "Content-Disposition": f'attachment; filename="{path.name}"'})
+
+    async def handle_report(self, request: web.Request) -> web.StreamResponse:
+        """The cohort report (`trainer report --html`) over the server's transcripts: for trainers only."""
+        if not request[IDENTITY].sees_cohort:
+            return web.Response(status=403, text="Refused: the cohort report is for trainers.\n")
+        with tempfile.TemporaryDirectory() as folder:
+            page = Path(folder) / "cohort.html"
+            # A process of its own, as the command line runs it: the server's loop never loads the scorer.
+            done = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "trainer", "report", str(self.transcripts), "--html", str(page),
+                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+            _, errors = await done.communicate()
+            if done.returncode != 0 or not page.exists():
+                why = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no report"]
+                return web.Response(status=500, text=f"The report could not be made: {why[0]}\n")
+            text = page.read_text(encoding="utf-8")
+        return web.Response(text=text, content_type="text/html", charset="utf-8",
+                            headers={"Cache-Control": "no-store"})
 
     # The app: one process per tab, started with the identity of the session that opened it.
 
