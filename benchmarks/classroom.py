@@ -35,20 +35,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from serve_memory import free_port, memory_mb  # noqa: E402
 
+from tests.test_app_browser import descendants  # noqa: E402
 from trainer.classroom.accounts import SQLiteAccounts  # noqa: E402
-
-
-def descendants(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            child = int(stat.parent.name)
-            found += [child, *descendants(child)]
-    return found
 
 
 async def one_session(base: str, name: str, code: str, times: list[float], drawn: asyncio.Event,

@@ -163,11 +163,16 @@ def test_one_exchange_in_a_browser(tmp_path: Path) -> None:
                 continue
             assert SECRET.encode() not in environ
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
+
+
+def stop(server: subprocess.Popen) -> None:
+    """End a server the test started, killing it if it does not stop within ten seconds."""
+    server.terminate()
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        server.kill()
 
 
 def _listening(port: int) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.app_driver import GOOD
-from tests.test_app_browser import CHROMIUM, _listening, free_port, wait_for
+from tests.test_app_browser import CHROMIUM, _listening, free_port, stop, wait_for
 from tests.transcripts import records
 from trainer.classroom.accounts import open_accounts
 from trainer.config.settings import home
@@ -81,8 +81,4 @@ def test_two_trainees_and_a_trainer_in_browsers(tmp_path: Path) -> None:
             (recs,) = started_by(tmp_path, name)
             assert recs[0]["trainee"] == name  # not TRAINER_TRAINEE, not typed
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
