@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import re._constants as re_constants
 import re._parser as re_parser
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -191,7 +192,11 @@ class PhraseIndex:
         self.exact: dict[str, list[tuple[int, _Entry]]] = {}  # the rest, by first word
         self.prefixed: dict[str, list[tuple[int, _Entry]]] = {}
         self.prefix_lengths: list[int] = []
-        self.patterns: list[tuple[int, re.Pattern[str], tuple[str, ...] | None]] = []
+        self.patterns: list[_Pattern] = []
+        self._pattern_words: list[tuple[str, int]] = []  # (letters of a needle, pattern number)
+        self._unskipped: frozenset[int] = frozenset()  # patterns without needles: every turn is run through them
+        self._by_digit: frozenset[int] = frozenset()  # patterns a turn with a digit is run through
+        self._by_text: tuple[int, ...] = ()  # patterns with needles looked for in the turn itself
         self.owners = 0
         self._slots: dict[tuple[frozenset[str], frozenset[str], tuple[str, ...]], int] = {}
         self._slot_by_surface: dict[str, set[int]] = {}
@@ -246,7 +251,14 @@ class PhraseIndex:
         self._slot_prefix_lengths = sorted({len(k) for k in self._slot_by_prefix})
         self._words.clear()
         self._pair_hits.clear()
-        self.patterns.extend((owner, re.compile(p, re.IGNORECASE), needles(p)) for p in group.patterns)
+        for text in group.patterns:
+            pattern = _Pattern.of(owner, text)
+            self._pattern_words += [(needle, len(self.patterns)) for needle in pattern.by_word]
+            self.patterns.append(pattern)
+        numbered = list(enumerate(self.patterns))
+        self._unskipped = frozenset(k for k, p in numbered if p.needles is None)
+        self._by_digit = frozenset(k for k, p in numbered if p.digit)
+        self._by_text = tuple(k for k, p in numbered if p.rest)
         return owner
 
     def _word(self, surface: str, lemma_: str) -> _Word:
@@ -269,7 +281,10 @@ class PhraseIndex:
         unique = {id(entry): (owner, entry) for owner, entry in hits}.values()
         # A phrase found by the word's lemma that wants its first word as written: not started here.
         starts = tuple((o, e) for o, e in unique if not e.check_first or e.ids[0] in fits)
-        word = _Word(keys, frozenset(fits), starts)
+        # The patterns a needle of which lies in this word (a needle of letters lies inside one word or none).
+        folded = surface.translate(_FOLD)
+        triggers = frozenset(k for needle, k in self._pattern_words if needle in folded)
+        word = _Word(keys, frozenset(fits), starts, triggers)
         if len(self._words) < _WORD_CACHE_LIMIT:
             self._words[surface] = word
         return word
@@ -330,10 +345,21 @@ class PhraseIndex:
         if self.patterns:
             norm = normalise(text)
             folded = fold(norm)
-            for owner, pattern, wanted in self.patterns:
-                if wanted is not None and folded is not None and not any(w in folded for w in wanted):
-                    continue  # a pattern that needs one of these strings cannot match a turn without them
-                for m in pattern.finditer(norm):
+            triggered = frozenset().union(*[w.triggers for w in words])
+            if folded is None:  # lowercasing changed the length: needles cannot be looked for
+                run: Iterable[int] = range(len(self.patterns))
+            else:
+                # Only a turn holding one of the strings that every match holds is run through a pattern.
+                turn = _Text(norm, folded)
+                chosen = triggered | self._unskipped
+                if self._by_digit and turn.has("digit"):
+                    chosen |= self._by_digit
+                chosen |= {k for k in self._by_text if k not in chosen and self.patterns[k].holds(turn)}
+                run = sorted(chosen)
+            for k in run:
+                pattern = self.patterns[k]
+                owner = pattern.owner
+                for m in pattern.regex.finditer(norm):
                     if m.end() > m.start():
                         first, last = _token_range(tokens, m.start(), m.end())
                         found.setdefault(owner, []).append(Match(m.start(), m.end(), first, last, m.group()))
@@ -356,58 +382,170 @@ def _fold_table() -> dict[int, int]:
 
 
 _FOLD = _fold_table()
+_FOLDABLE = re.compile("[" + re.escape("".join(chr(c) for c, to in _FOLD.items() if c != to)) + "]")
 
 
 def fold(text: str) -> str | None:
     """The text as a case-insensitive regular expression compares it, or None where lowercasing
     changes its length ("İ"), so that a substring of the pattern might not be one of the text."""
     lowered = text.lower()
-    return lowered.translate(_FOLD) if len(lowered) == len(text) else None
+    if len(lowered) != len(text):
+        return None
+    return lowered.translate(_FOLD) if _FOLDABLE.search(lowered) else lowered
 
 
-def needles(pattern: str) -> tuple[str, ...] | None:
-    """Strings (folded) of which every match of the case-insensitive pattern contains one, or None
-    when the pattern has none worth looking for: a turn with none of them is not run through it."""
+# A pattern's needles: what every one of its matches contains, so that a turn holding none of them is not run
+# through it. ("f", s): the string s in the folded turn; ("e", s): s as written, from a case-sensitive `(?-i:…)`
+# part; ("d", ""): a decimal digit.
+Needle = tuple[str, str]
+DIGIT: Needle = ("d", "")
+_DIGIT = re.compile(r"\d")
+_UPPER = "".join(c for c in map(chr, range(0x10000)) if c.isupper())
+_UPPER_PAIR = re.compile(f"[{re.escape(_UPPER)}]{{2}}")  # two capitals in a row: in every shouted word
+_WORD_ONLY = re.compile(r"[^\W_]+")
+_WIDE = re.compile("[\u2000-\U0010ffff]")  # dashes, quotation marks, symbols, emoji
+_GATES = {"shout": _UPPER_PAIR, "wide": _WIDE, "digit": _DIGIT}
+
+
+def needles(pattern: str) -> tuple[Needle, ...] | None:
+    """The needles of a case-insensitive pattern, one of which every match contains, or None when it has none
+    worth looking for (then every turn is run through it)."""
     try:
         parsed = re_parser.parse(pattern, re.IGNORECASE)
     except re.error:
         return None
-    found = _required(list(parsed))
-    if not found or min(map(len, found)) < 2:
+    found = _required(list(parsed), exact=False)
+    if not found or _worth(found) < 2:
         return None
-    return tuple(sorted(w.lower().translate(_FOLD) for w in found))
+    return tuple(sorted((kind, text if kind == "e" else text.lower().translate(_FOLD)) for kind, text in found))
 
 
-def _required(items: list[tuple[object, object]]) -> frozenset[str] | None:
-    """The best set of strings one of which every match of this sequence contains, or None."""
-    candidates: list[frozenset[str]] = []
+def _worth(found: frozenset[Needle]) -> int:
+    """How rare the rarest-to-miss needle of a set is, roughly: a digit or a symbol beats a short word."""
+    def one(needle: Needle) -> int:
+        kind, text = needle
+        if kind == "d":
+            return 6
+        if len(text) == 1 and not text.isalnum() and ord(text) > 0x2000:
+            return 6  # an emoji or another symbol
+        return len(text)
+    return min(map(one, found))
+
+
+def has_needle(found: tuple[Needle, ...], norm: str, folded: str) -> bool:
+    """Whether the turn (as written, normalised; and folded) holds one of the needles."""
+    for kind, text in found:
+        if kind == "f":
+            if text in folded:
+                return True
+        elif kind == "e":
+            if text in norm:
+                return True
+        elif _DIGIT.search(norm):
+            return True
+    return False
+
+
+def _required(items: list[tuple[object, object]], exact: bool) -> frozenset[Needle] | None:
+    """The best set of needles one of which every match of this sequence contains, or None."""
+    kind = "e" if exact else "f"
+    candidates: list[frozenset[Needle]] = []
     run: list[str] = []
     for op, av in items:
         if op is re_constants.LITERAL:
             run.append(chr(av))  # type: ignore[arg-type]
             continue
         if run:
-            candidates.append(frozenset(["".join(run)]))
+            candidates.append(frozenset([(kind, "".join(run))]))
             run = []
-        inner: frozenset[str] | None = None
+        inner: frozenset[Needle] | None = None
         if op is re_constants.SUBPATTERN:
-            inner = _required(list(av[-1]))  # type: ignore[index]
+            _, add, remove, body = av  # type: ignore[misc]
+            scoped = (exact or bool(remove & re.IGNORECASE)) and not add & re.IGNORECASE  # type: ignore[has-type]
+            inner = _required(list(body), scoped)  # type: ignore[has-type]
         elif op is re_constants.ATOMIC_GROUP:
-            inner = _required(list(av))  # type: ignore[call-overload]
+            inner = _required(list(av), exact)  # type: ignore[call-overload]
         elif op in (re_constants.MAX_REPEAT, re_constants.MIN_REPEAT, re_constants.POSSESSIVE_REPEAT):
             least, _, body = av  # type: ignore[misc]
-            inner = _required(list(body)) if least >= 1 else None  # type: ignore[has-type]
+            inner = _required(list(body), exact) if least >= 1 else None  # type: ignore[has-type]
         elif op is re_constants.BRANCH:
-            branches = [_required(list(b)) for b in av[1]]  # type: ignore[index]
+            branches = [_required(list(b), exact) for b in av[1]]  # type: ignore[index]
             if all(b is not None for b in branches):
                 inner = frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op is re_constants.IN:
+            inner = _one_of(av, kind)  # type: ignore[arg-type]
         if inner:
             candidates.append(inner)
     if run:
-        candidates.append(frozenset(["".join(run)]))
+        candidates.append(frozenset([(kind, "".join(run))]))
     if not candidates:
         return None
-    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
+    return max(candidates, key=lambda c: (_worth(c), -len(c)))
+
+
+def _one_of(items: list[tuple[object, object]], kind: str) -> frozenset[Needle] | None:
+    """A character class as needles: its characters when it lists them, a digit when it is `\\d`."""
+    if items == [(re_constants.CATEGORY, re_constants.CATEGORY_DIGIT)]:
+        return frozenset([DIGIT])
+    if items and all(op is re_constants.LITERAL for op, _ in items):
+        return frozenset((kind, chr(av)) for _, av in items)  # type: ignore[arg-type]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    """A phrase list's regular expression and which turns are run through it: those holding one of its needles."""
+
+    owner: int
+    regex: re.Pattern[str]
+    needles: tuple[Needle, ...] | None  # None: every turn
+    by_word: tuple[str, ...]  # letters some needle holds: looked for in the turn's words, once per distinct word
+    rest: tuple[Needle, ...]  # the needles looked for in the turn itself (symbols, emoji, case-sensitive words)
+    digit: bool  # a decimal digit is one of the needles
+    gate: str  # "shout": every needle of `rest` holds two capitals in a row; "wide": a character from U+2000 on
+
+    @classmethod
+    def of(cls, owner: int, pattern: str) -> _Pattern:
+        found = needles(pattern)
+        by_word: list[str] = []
+        rest: list[Needle] = []
+        for kind, text in found or ():
+            # A needle's longest stretch of letters lies inside one written word wherever the needle is found.
+            letters = max(_WORD_ONLY.findall(text), key=len, default="") if kind == "f" else ""
+            if len(letters) >= 2:
+                by_word.append(letters)
+            elif kind != "d":
+                rest.append((kind, text))
+        gate = ""
+        if rest and all(k == "e" and _UPPER_PAIR.search(t) for k, t in rest):
+            gate = "shout"
+        elif rest and all(_WIDE.search(t) for _, t in rest):
+            gate = "wide"
+        return cls(owner, re.compile(pattern, re.IGNORECASE), found, tuple(by_word), tuple(rest), DIGIT in (found or ()),
+                   gate)
+
+    def holds(self, turn: _Text) -> bool:
+        """Whether the turn holds a needle of `rest` (a turn is not asked about those of its words or digits)."""
+        if self.gate and not turn.has(self.gate):
+            return False
+        return has_needle(self.rest, turn.norm, turn.folded)
+
+
+class _Text:
+    """A turn as the patterns' needles are looked for in it; what is costly to learn is learnt once, when asked."""
+
+    __slots__ = ("norm", "folded", "_gates")
+
+    def __init__(self, norm: str, folded: str) -> None:
+        self.norm = norm
+        self.folded = folded
+        self._gates: dict[str, bool] = {}
+
+    def has(self, gate: str) -> bool:
+        found = self._gates.get(gate)
+        if found is None:
+            found = self._gates[gate] = _GATES[gate].search(self.norm) is not None
+        return found
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -424,6 +562,7 @@ class _Word:
     keys: tuple[str, ...]  # the written form, and the lemma where it differs
     fits: frozenset[int]  # the slots it fills
     starts: tuple[tuple[int, _Entry], ...]  # (owner, phrase) it may be the first word of
+    triggers: frozenset[int]  # the regular expressions (by number) a needle of which this word holds
 
 
 def _match_straight(ids: tuple[int | None, ...], fits: list[frozenset[int]], sentences: list[int], t: int) -> int | None:
