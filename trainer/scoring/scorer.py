@@ -91,6 +91,7 @@ class Scorer:
         # The turns of the dialog scored last, per language: a live call is scored again after every turn
         # (the session, the marks, a hint), and only its new turns need reading.
         self._last: dict[Language, list[tuple[Role, str, TurnReading]]] = {}
+        self._plans: dict[tuple[int, Language], _Plan] = {}
 
     def detectors(self, language: Language) -> Detectors:
         if language not in self._detectors:
@@ -134,58 +135,80 @@ class Scorer:
     ) -> CriterionResult:
         result = CriterionResult(criterion)
         window = _window(criterion.applies, dialog, turns, trainee)
+        plan = self._plan(criterion, dialog.language)
         verdicts: dict[int, Verdict] = {}
-        tip = criterion.tip(dialog.language)
-
-        violated_by, satisfied_by = criterion.violated_by, criterion.satisfied_by
-        # The verdicts that quote nothing from the turn are the same for every turn: made once, shared (frozen).
-        clean = Verdict(criterion.id, Status.met, f"no {' or '.join(violated_by)}")
-        lacking = Verdict(criterion.id, Status.missed, f"no {' or '.join(satisfied_by)}", tip)
-
-        def judge(turn: ScoredTurn) -> Verdict:
-            present = turn.present
-            for name in violated_by:
-                if name in present:
-                    return Verdict(criterion.id, Status.missed, _quote(turn, name), tip)
-            if not satisfied_by:
-                return clean
-            for name in satisfied_by:
-                if name in present and name not in turn.hollow:
-                    return Verdict(criterion.id, Status.met, _quote(turn, name))
-            for name in satisfied_by:
-                if name in turn.hollow:
-                    return Verdict(
-                        criterion.id, Status.missed,
-                        f'"{turn.hollow[name]}" repeated as a stock phrase earns no credit ({name})', tip,
-                    )
-            return lacking
-
         if criterion.scope is Scope.each_turn:
             for turn in window:
-                verdicts[turn.index] = judge(turn)
+                verdicts[turn.index] = plan.judge(turn)
         elif window:
             limit = window[: criterion.within] if criterion.within else window
             for turn in limit:
-                verdict = judge(turn)
+                verdict = plan.judge(turn)
                 if verdict.status is Status.met:
                     verdicts[turn.index] = verdict
                     break
             else:
-                last = judge(limit[-1])
-                where = _window_words(criterion.applies, criterion.within)
-                reason = last.evidence if "stock phrase" in last.evidence else (
-                    f"no {' or '.join(criterion.satisfied_by)} {where}"
-                )
-                verdicts[limit[-1].index] = Verdict(criterion.id, Status.missed, reason, tip)
-        not_applicable = Verdict(criterion.id, Status.not_applicable)
+                last = plan.judge(limit[-1])
+                reason = last.evidence if "stock phrase" in last.evidence else plan.missed_once
+                verdicts[limit[-1].index] = Verdict(criterion.id, Status.missed, reason, plan.tip)
+        not_applicable = plan.not_applicable
+        met = missed = 0
         for turn in trainee:
             verdict = verdicts.get(turn.index, not_applicable)
             turn.verdicts.append(verdict)
             if verdict.status is Status.met:
-                result.met += 1
+                met += 1
             elif verdict.status is Status.missed:
-                result.missed += 1
+                missed += 1
+        result.met, result.missed = met, missed
         return result
+
+    def _plan(self, criterion: Criterion, language: Language) -> _Plan:
+        """What judging a criterion in a language needs besides the turn: worked out once per scorer."""
+        key = (id(criterion), language)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = _Plan(criterion, language)
+        return plan
+
+
+class _Plan:
+    """One criterion's judgement of a turn, with the verdicts that quote nothing made once and shared (frozen)."""
+
+    def __init__(self, criterion: Criterion, language: Language) -> None:
+        self.id = criterion.id
+        self.tip = criterion.tip(language)
+        self.violated_by = tuple(criterion.violated_by)
+        self.satisfied_by = tuple(criterion.satisfied_by)
+        self.violated = frozenset(self.violated_by)
+        self.satisfied = frozenset(self.satisfied_by)
+        self.clean = Verdict(self.id, Status.met, f"no {' or '.join(self.violated_by)}")
+        self.lacking = Verdict(self.id, Status.missed, f"no {' or '.join(self.satisfied_by)}", self.tip)
+        self.not_applicable = Verdict(self.id, Status.not_applicable)
+        where = _window_words(criterion.applies, criterion.within)
+        self.missed_once = f"no {' or '.join(self.satisfied_by)} {where}"
+
+    def judge(self, turn: ScoredTurn) -> Verdict:
+        present = turn.present
+        if not present.isdisjoint(self.violated):
+            for name in self.violated_by:
+                if name in present:
+                    return Verdict(self.id, Status.missed, _quote(turn, name), self.tip)
+        if not self.satisfied_by:
+            return self.clean
+        hollow = turn.hollow
+        if not present.isdisjoint(self.satisfied):
+            for name in self.satisfied_by:
+                if name in present and name not in hollow:
+                    return Verdict(self.id, Status.met, _quote(turn, name))
+        if hollow:
+            for name in self.satisfied_by:
+                if name in hollow:
+                    return Verdict(
+                        self.id, Status.missed,
+                        f'"{hollow[name]}" repeated as a stock phrase earns no credit ({name})', self.tip,
+                    )
+        return self.lacking
 
 
 def _window(applies: Applies, dialog: Dialog, turns: list[ScoredTurn], trainee: list[ScoredTurn]) -> list[ScoredTurn]:
@@ -238,13 +261,15 @@ def _quote(turn: ScoredTurn, name: str) -> str:
 
 def _mark_hollow(trainee: list[ScoredTurn]) -> None:
     """Stock phrases said twice in a turn, or again within the last turns, earn no credit."""
+    said_in: list[dict[str, list[str]]] = []  # per turn: stock signal -> its phrases, squashed
     for n, turn in enumerate(trainee):
-        earlier = trainee[max(0, n - REPEAT_LOOKBACK):n]
-        for name in STOCK:
-            said = [_squash(p) for p in turn.reading.phrases.get(name, [])]
+        phrases = turn.reading.phrases
+        said_now = {name: [_squash(p) for p in phrases[name]] for name in STOCK if phrases.get(name)}
+        said_in.append(said_now)
+        for name, said in said_now.items():
             repeated = next((p for p in said if said.count(p) > 1), None)
             if repeated is None:
-                before = {_squash(p) for t in earlier for p in t.reading.phrases.get(name, [])}
+                before = {p for earlier in said_in[max(0, n - REPEAT_LOOKBACK):n] for p in earlier.get(name, ())}
                 repeated = next((p for p in said if p in before), None)
             if repeated is not None:
                 turn.hollow[name] = repeated
