@@ -109,6 +109,7 @@ class Detectors:
         self.paraphrase_openers = _words(phrases.paraphrase_openers)
         self.not_specifics = _words(phrases.not_specifics)
         self._content_cache: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._customer_words: dict[str, list[Token]] = {}  # the customer turns read last, by text
         self._by_owner: dict[int, tuple[Signal | Cue, _Compiled, str]] = {
             **{c.main: (key, c, "signals") for key, c in self.signals.items()},
             **{c.main: (key, c, "cues") for key, c in self.cues.items()},
@@ -147,6 +148,10 @@ class Detectors:
 
     def read_customer(self, text: str) -> TurnReading:
         tokens, _ = tokenize(text, self.language)
+        # The trainee's reply to this turn is read next, and may restate it: its words are kept for that.
+        if len(self._customer_words) > 64:
+            self._customer_words.clear()
+        self._customer_words[text] = tokens
         found = self.customer_index.find(tokens, text)
         reading = TurnReading()
         for cue, compiled in self.customer_cues.items():
@@ -210,19 +215,24 @@ class Detectors:
 
     def _restatement(self, tokens: list[Token], customer_before: str | Sequence[str]) -> list[Span]:
         earlier = [customer_before] if isinstance(customer_before, str) else list(customer_before)
+        content: list[Token] | None = None
         for text in earlier:
             if text.strip():
-                found = self._restates(tokens, *self._content_lemmas(text))
+                theirs, told = self._content_lemmas(text)
+                if not theirs:
+                    continue
+                if content is None:
+                    stop = self.stopwords
+                    content = [t for t in tokens if len(t.surface) >= 3 and t.surface not in stop and t.lemma not in stop]
+                found = self._restates(tokens, [t for t in content if t.lemma in theirs], told)
                 if found:
                     return found
         return []
 
-    def _restates(self, tokens: list[Token], theirs: frozenset[str], told: frozenset[str]) -> list[Span]:
-        """Spans restating the customer's words; `told` are those of their statements, not their questions:
-        an answer repeats a question's words without restating anything."""
-        if not theirs:
-            return []
-        shared = [t for t in tokens if self._content(t) and t.lemma in theirs]
+    def _restates(self, tokens: list[Token], shared: list[Token], told: frozenset[str]) -> list[Span]:
+        """Spans restating the customer's words (`shared`: the reply's content words that the customer used);
+        `told` are the customer's words in their statements, not their questions: an answer repeats a
+        question's words without restating anything."""
         said = {t.lemma for t in shared if t.lemma in told}
         if len(said) >= 3 and len(said) / len(told) >= 0.4:
             return [(t.start, t.end) for t in shared if t.lemma in told]
@@ -241,7 +251,8 @@ class Detectors:
         # The customer's turn is read once per trainee reply to it; keep the last few.
         cached = self._content_cache.get(text)
         if cached is None:
-            words = [t for t in tokenize(text, self.language)[0] if self._content(t)]
+            tokens = self._customer_words.get(text) or tokenize(text, self.language)[0]
+            words = [t for t in tokens if self._content(t)]
             ends: dict[int, int] = {}
             for t in words:
                 ends[t.sentence] = max(ends.get(t.sentence, 0), t.end)
