@@ -207,6 +207,7 @@ class PhraseIndex:
         self._slot_prefix_lengths: list[int] = []
         self._words: dict[str, _Word] = {}
         self._pair_hits: dict[tuple[str, str], tuple[tuple[int, _Entry], ...]] = {}
+        self._pair_firsts: set[str] = set()  # the forms a phrase indexed in `pairs` may start with
 
     def _slot_id(self, slot: Slot) -> int:
         key = (slot.surfaces, slot.lemmas, slot.prefixes)
@@ -242,6 +243,7 @@ class PhraseIndex:
                 elif first is not None and not first.prefixes and second is not None and not second.prefixes:
                     # Most phrases fail on their second word: index on the first two.
                     for a in first.keys:
+                        self._pair_firsts.add(a)
                         for b in second.keys:
                             self.pairs.setdefault(f"{a} {b}", []).append((owner, entry))
                 else:
@@ -286,7 +288,8 @@ class PhraseIndex:
         # The patterns a needle of which lies in this word (a needle of letters lies inside one word or none).
         folded = surface.translate(_FOLD)
         triggers = frozenset(k for needle, k in self._pattern_words if needle in folded)
-        word = _Word(keys, frozenset(fits), starts, triggers)
+        opens_pair = any(key in self._pair_firsts for key in keys)
+        word = _Word(keys, frozenset(fits), starts, triggers, opens_pair)
         if len(self._words) < _WORD_CACHE_LIMIT:
             self._words[surface] = word
         return word
@@ -319,7 +322,7 @@ class PhraseIndex:
         in_turn: frozenset[int] | None = None  # every slot some word of the turn fits
         for i, word in enumerate(words):
             hits = word.starts
-            if i + 1 < count and sentences[i + 1] == sentences[i]:
+            if word.opens_pair and i + 1 < count and sentences[i + 1] == sentences[i]:
                 key = (tokens[i].surface, tokens[i + 1].surface)
                 extra = pair_hits.get(key)
                 if extra is None:
@@ -565,6 +568,7 @@ class _Word:
     fits: frozenset[int]  # the slots it fills
     starts: tuple[tuple[int, _Entry], ...]  # (owner, phrase) it may be the first word of
     triggers: frozenset[int]  # the regular expressions (by number) a needle of which this word holds
+    opens_pair: bool  # some phrase indexed on its first two words may start with this one
 
 
 def _match_straight(ids: tuple[int | None, ...], fits: list[frozenset[int]], sentences: list[int], t: int) -> int | None:

@@ -294,7 +294,7 @@ def session_json(session: SessionScore, file: str, judged: dict[tuple[int, str],
         if turn.role is Role.trainee:
             signals = turn.reading.signals
             item["signals"] = {name: bool(signals.get(s)) for s, name in _SIGNALS}
-            item["evidence"] = {name: [list(span) for span in signals.get(s, [])] for s, name in _SIGNALS}
+            item["evidence"] = {name: signals.get(s, []) for s, name in _SIGNALS}  # spans: JSON arrays
             item["criteria"] = []
             for v in turn.verdicts:
                 entry: dict[str, Any] = {"id": v.criterion, "status": v.status.value, "evidence": v.evidence, "tip": v.tip}
