@@ -208,6 +208,7 @@ class PhraseIndex:
         self._words: dict[str, _Word] = {}
         self._pair_hits: dict[tuple[str, str], tuple[tuple[int, _Entry], ...]] = {}
         self._pair_firsts: set[str] = set()  # the forms a phrase indexed in `pairs` may start with
+        self._regexes: dict[int, re.Pattern[str]] = {}  # the patterns compiled so far, by number
 
     def _slot_id(self, slot: Slot) -> int:
         key = (slot.surfaces, slot.lemmas, slot.prefixes)
@@ -264,6 +265,19 @@ class PhraseIndex:
         self._by_digit = frozenset(k for k, p in numbered if p.digit)
         self._by_text = tuple(k for k, p in numbered if p.rest)
         return owner
+
+    def regex(self, k: int) -> re.Pattern[str]:
+        """Pattern k, compiled on first use."""
+        found = self._regexes.get(k)
+        if found is None:
+            found = self._regexes[k] = re.compile(self.patterns[k].source, re.IGNORECASE)
+        return found
+
+    def __getstate__(self) -> dict[str, object]:
+        """Kept in the cache folder without what is worked out while turns are read: it is quick to work out again."""
+        state = dict(self.__dict__)
+        state.update(_words={}, _pair_hits={}, _regexes={})
+        return state
 
     def _word(self, surface: str, lemma_: str) -> _Word:
         """What one written word fits and may start; worked out once, since words recur."""
@@ -362,9 +376,8 @@ class PhraseIndex:
                 chosen |= {k for k in self._by_text if k not in chosen and self.patterns[k].holds(turn)}
                 run = sorted(chosen)
             for k in run:
-                pattern = self.patterns[k]
-                owner = pattern.owner
-                for m in pattern.regex.finditer(norm):
+                owner = self.patterns[k].owner
+                for m in self.regex(k).finditer(norm):
                     if m.end() > m.start():
                         first, last = _token_range(tokens, m.start(), m.end())
                         found.setdefault(owner, []).append(Match(m.start(), m.end(), first, last, m.group()))
@@ -502,7 +515,7 @@ class _Pattern:
     """A phrase list's regular expression and which turns are run through it: those holding one of its needles."""
 
     owner: int
-    regex: re.Pattern[str]
+    source: str  # compiled (case-insensitive) when a turn first needs it: most of a list's are met rarely
     needles: tuple[Needle, ...] | None  # None: every turn
     by_word: tuple[str, ...]  # letters some needle holds: looked for in the turn's words, once per distinct word
     rest: tuple[Needle, ...]  # the needles looked for in the turn itself (symbols, emoji, case-sensitive words)
@@ -526,8 +539,7 @@ class _Pattern:
             gate = "shout"
         elif rest and all(_WIDE.search(t) for _, t in rest):
             gate = "wide"
-        return cls(owner, re.compile(pattern, re.IGNORECASE), found, tuple(by_word), tuple(rest), DIGIT in (found or ()),
-                   gate)
+        return cls(owner, pattern, found, tuple(by_word), tuple(rest), DIGIT in (found or ()), gate)
 
     def holds(self, turn: _Text) -> bool:
         """Whether the turn holds a needle of `rest` (a turn is not asked about those of its words or digits)."""

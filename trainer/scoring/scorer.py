@@ -280,6 +280,7 @@ def _squash(phrase: str) -> str:
 
 
 _SIGNALS = [(s, s.value) for s in Signal]  # in the documented order; iterating the enum per turn showed up
+_NAMES: dict[Enum, str] = {m: m.value for e in (Role, Status) for m in e}  # an enum's `.value` is a Python call
 
 
 def session_json(session: SessionScore, file: str, judged: dict[tuple[int, str], Any] | None = None) -> dict:
@@ -290,14 +291,14 @@ def session_json(session: SessionScore, file: str, judged: dict[tuple[int, str],
     """
     turns = []
     for turn in session.turns:
-        item: dict = {"index": turn.index, "role": turn.role.value, "text": turn.text}
+        item: dict = {"index": turn.index, "role": _NAMES[turn.role], "text": turn.text}
         if turn.role is Role.trainee:
             signals = turn.reading.signals
             item["signals"] = {name: bool(signals.get(s)) for s, name in _SIGNALS}
             item["evidence"] = {name: signals.get(s, []) for s, name in _SIGNALS}  # spans: JSON arrays
             item["criteria"] = []
             for v in turn.verdicts:
-                entry: dict[str, Any] = {"id": v.criterion, "status": v.status.value, "evidence": v.evidence, "tip": v.tip}
+                entry: dict[str, Any] = {"id": v.criterion, "status": _NAMES[v.status], "evidence": v.evidence, "tip": v.tip}
                 opinion = (judged or {}).get((turn.index, v.criterion))
                 if opinion is not None:
                     entry["judge"] = {
