@@ -290,6 +290,7 @@ def session_json(session: SessionScore, file: str, judged: dict[tuple[int, str],
     "judge": {"model", "status", "reason"} beside the detectors' own verdict.
     """
     turns = []
+    written: dict[int, dict[str, Any]] = {}  # id of a verdict -> its JSON object (the verdicts live as long as this)
     for turn in session.turns:
         item: dict = {"index": turn.index, "role": _NAMES[turn.role], "text": turn.text}
         if turn.role is Role.trainee:
@@ -298,14 +299,24 @@ def session_json(session: SessionScore, file: str, judged: dict[tuple[int, str],
             item["evidence"] = {name: signals.get(s, []) for s, name in _SIGNALS}  # spans: JSON arrays
             item["criteria"] = []
             for v in turn.verdicts:
-                entry: dict[str, Any] = {"id": v.criterion, "status": _NAMES[v.status], "evidence": v.evidence, "tip": v.tip}
-                opinion = (judged or {}).get((turn.index, v.criterion))
-                if opinion is not None:
-                    entry["judge"] = {
-                        "model": opinion.model,
-                        "status": opinion.status.value if opinion.status else "unclear",
-                        "reason": opinion.reason,
-                    }
+                opinion = judged.get((turn.index, v.criterion)) if judged else None
+                if opinion is None:
+                    # Most verdicts quote nothing and are one object shared by many turns: written from one dict.
+                    entry = written.get(id(v))
+                    if entry is None:
+                        entry = written[id(v)] = _verdict_json(v)
+                    item["criteria"].append(entry)
+                    continue
+                entry = _verdict_json(v)
+                entry["judge"] = {
+                    "model": opinion.model,
+                    "status": opinion.status.value if opinion.status else "unclear",
+                    "reason": opinion.reason,
+                }
                 item["criteria"].append(entry)
         turns.append(item)
     return {"file": file, "score": session.score, "passed": session.passed, "turns": turns}
+
+
+def _verdict_json(v: Verdict) -> dict[str, Any]:
+    return {"id": v.criterion, "status": _NAMES[v.status], "evidence": v.evidence, "tip": v.tip}
