@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from trainer.classroom.identity import Identity
 from trainer.config import locations
-from trainer.config.settings import Resolved, resolve_llm
 from trainer.config.trainee import resolve_trainee
+
+if TYPE_CHECKING:  # the model settings (pydantic) are imported only when a model voices the customer
+    from trainer.config.settings import Resolved
 
 Backend = Literal["scripted", "openai"]
 Theme = Literal["dark", "light"]
@@ -40,7 +42,11 @@ class AppSettings:
         Raises trainer.config.settings.UserError when the model backend is asked for but not configured,
         or the trainee's name given cannot be a name.
         """
-        llm = resolve_llm(base_url=base_url, model=model) if backend == "openai" else None
+        llm = None
+        if backend == "openai":
+            from trainer.config.settings import resolve_llm
+
+            llm = resolve_llm(base_url=base_url, model=model)
         return cls(
             personas=locations.personas_dir(), rubric=locations.default_rubric(),
             transcripts=locations.transcripts_dir(), backend=backend, llm=llm,

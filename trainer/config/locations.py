@@ -43,6 +43,16 @@ def transcripts_dir() -> Path:
     return _from_env("TRAINER_TRANSCRIPTS", CHECKOUT / "transcripts" if CHECKOUT else _user_data() / "transcripts")
 
 
+def home() -> Path:
+    """TRAINER_HOME, or the platform's config folder for trainer: the config file, the remembered trainee, keys."""
+    value = os.environ.get("TRAINER_HOME")
+    if value:
+        return Path(value).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("trainer"))
+
+
 def cache_dir() -> Path:
     """TRAINER_CACHE, else the platform's cache folder for trainer (e.g. ~/.cache/trainer): what is worked out
     once and kept between runs (lemma tables, compiled phrase lists). Anything in it can be deleted."""

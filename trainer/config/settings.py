@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from trainer.config.locations import home  # kept importable from here: the engine and the tests name it so
 from trainer.errors import UserError
 
 OPENAI_HOST = "api.openai.com"
@@ -46,16 +47,6 @@ class ConfigFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     llm: LLMSettings = Field(default_factory=LLMSettings)
-
-
-def home() -> Path:
-    """TRAINER_HOME, or the platform's config folder for trainer."""
-    value = os.environ.get("TRAINER_HOME")
-    if value:
-        return Path(value).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("trainer"))
 
 
 def config_path() -> Path:

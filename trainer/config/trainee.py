@@ -8,7 +8,7 @@ import tomllib
 import unicodedata
 from pathlib import Path
 
-from trainer.config.settings import home
+from trainer.config.locations import home
 from trainer.errors import UserError
 
 FILE = "trainee.toml"  # a file of its own: the user's config.toml is never rewritten
