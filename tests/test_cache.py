@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT
+from trainer.content.catalogue import catalogue, kept_catalogue
 from trainer.content.library import load_library, load_library_kept
 from trainer.content.vocabulary import Signal
 from trainer.scoring.detectors import detectors_for
@@ -68,3 +69,21 @@ def test_an_edited_persona_file_is_loaded_again(tmp_path: Path) -> None:
     assert load_library_kept(library).personas["aggressive-broadband-outage"].name == "Renamed Customer"
     persona.write_text("id: [broken", encoding="utf-8")
     assert load_library_kept(library).problems  # a file broken since is reported, not read back from before
+
+
+def test_the_catalogue_of_a_library_follows_every_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's first screen lists the catalogue kept at the last start: never one of the files as they were."""
+    monkeypatch.setenv("TRAINER_CACHE", str(tmp_path / "cache"))
+    library = tmp_path / "personas"
+    library.mkdir()
+    source = PROJECT / "personas" / "en" / "aggressive-broadband-outage.yaml"
+    persona = library / source.name
+    persona.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    assert kept_catalogue(library) is None  # nothing kept before the library was first loaded
+    load_library_kept(library)
+    assert kept_catalogue(library) == catalogue(load_library(library).personas.values())
+    name = load_library(library).personas["aggressive-broadband-outage"].name
+    persona.write_text(source.read_text(encoding="utf-8").replace(name, "Renamed Customer"), encoding="utf-8")
+    assert kept_catalogue(library) is None
+    load_library_kept(library)
+    assert [e.name for e in kept_catalogue(library) or []] == ["Renamed Customer"]

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trainer.content.catalogue import LIBRARY_CODE, catalogue_key, keep_catalogue, yaml_below
 from trainer.content.loader import (
     FileError,
     Loc,
@@ -38,13 +39,7 @@ def yaml_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                sorted(
-                    p for p in path.rglob("*")
-                    if p.suffix in (".yaml", ".yml") and p.is_file()
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            )
+            found.extend(yaml_below(path))
         elif path.is_file():
             found.append(path)
         else:
@@ -74,12 +69,16 @@ def load_library(folder: Path) -> Library:
 
 def load_library_kept(folder: Path) -> Library:
     """`load_library`, read back from the cache folder while no persona file and no code that reads them changed
-    (the app's first screen waits for the library: 0.17 s to load, a few milliseconds to read back)."""
+    (0.17 s to load, a few milliseconds to read back); its catalogue is kept beside it, for the next start's
+    first screen to list before the library has loaded."""
     from trainer.content.cache import kept
 
     files, _ = yaml_files([folder])
-    code = [f"trainer.content.{name}" for name in ("library", "loader", "persona", "templates", "formats", "vocabulary")]
-    return kept("library", files, lambda: load_library(folder), code)
+    key = catalogue_key(folder)
+    library = kept("library", files, lambda: load_library(folder), LIBRARY_CODE)
+    if key is not None and catalogue_key(folder) == key:  # no file was edited while the library loaded
+        keep_catalogue(key, library)
+    return library
 
 
 def kind_of(doc: YamlDocument) -> str:
