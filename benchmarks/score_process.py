@@ -11,7 +11,8 @@ process with the cache folder unusable, so that simplemma's dictionaries are
 loaded into memory and the phrase lists compiled on every start, as the
 trainer did before the cache. The 20,000-turn set is built like
 score_speed.py's, one dialog file per 200 trainee turns, and scored twice to
-check that the output is the same. Every process reads a copy of rubrics/ taken
+check that the output is the same; then once more on every core, where `trainer score`
+shares the files among worker processes, to check the same output comes sooner. Every process reads a copy of rubrics/ taken
 at the start, so that an edit to the phrase lists during the run changes nothing.
 """
 
@@ -47,12 +48,14 @@ for language in Language:
 """
 
 
-def measure(command: list[str], env: dict[str, str], out: Path | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one process on one core."""
+def measure(command: list[str], env: dict[str, str], out: Path | None = None, one_core: bool = True) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one process on one core (or on all of them: its worker processes'
+    memory is then not in the peak)."""
     started = time.perf_counter()
+    pin = (lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None
     with open(out or os.devnull, "wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.DEVNULL, env=env, cwd=ROOT,
-                                   preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}))
+                                   preexec_fn=pin)
         _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
@@ -125,6 +128,12 @@ def main() -> None:
               f"target >= {TARGET_TURNS_PER_S:,} turns/s: {verdict(turns / best >= TARGET_TURNS_PER_S and same)}")
         print(f"  reference, dictionaries in memory: {reference[0]:.2f} s = {turns / reference[0]:,.0f} turns/s, "
               f"{reference[1]:.0f} MB peak")
+        cores = len(os.sched_getaffinity(0))
+        shared = Path(tmp) / "shared.json"
+        spread = min(measure(many, cached, shared, one_core=False)[0] for _ in range(2))
+        print(f"  with worker processes on all {cores} cores (--jobs 0, the default): {spread:.2f} s = "
+              f"{turns / spread:,.0f} turns/s, the same output: "
+              f"{'yes' if shared.read_bytes() == outputs[0].read_bytes() else 'NO'}")
 
 
 if __name__ == "__main__":

@@ -255,3 +255,16 @@ def test_an_earlier_turn_changed_since_the_last_scoring_is_read_again():
     second = scorer.score(Dialog.model_validate({"language": "en", "company_at_fault": True, "turns": turns}))
     assert not second.turns[1].reading.signals[Signal.apology]
     assert second.turns[1].reading.signals[Signal.negative_language] or second.turns[1].reading.cues
+
+
+def test_many_files_scored_in_worker_processes_print_what_one_process_prints(run_cli, tmp_path):
+    """`--jobs 2` shares the files among two processes; the output, the errors and the exit code stay the same."""
+    broken = write(tmp_path, "broken.json", {"language": "en", "turns": [{"role": "boss", "text": "Hi"}]})
+    files = [GOOD, BAD, broken, FIXTURES / "dialogs" / "en-mood.json", GOOD, tmp_path / "missing.json", BAD]
+    one = run_cli("score", *map(str, files), "--format", "json", "--jobs", "1")
+    two = run_cli("score", *map(str, files), "--format", "json", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 1
+    assert two.stdout == one.stdout
+    assert two.stderr == one.stderr and "broken.json" in two.stderr and "missing.json" in two.stderr
+    assert [r["file"] for r in json.loads(two.stdout)] == [str(f) for f in files if f.name not in
+                                                           ("broken.json", "missing.json")]

@@ -2,4 +2,5 @@
 
 from trainer.cli import main
 
-main()
+if __name__ == "__main__":  # not when a worker process of `trainer score --jobs` starts up from this module
+    main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -20,9 +21,13 @@ from trainer.config import locations
 @click.option("--judge", is_flag=True, help="Also ask an LLM judge about criteria the rubric marks `judge: true`.")
 @click.option("--model", help="Model for the judge (default: TRAINER_MODEL, the config file, gpt-4o-mini).")
 @click.option("--base-url", help="OpenAI-compatible endpoint for the judge (default: TRAINER_BASE_URL, OPENAI_BASE_URL).")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="0: one per CPU, at most one per 20 files",
+    help="Worker processes for compact --format json (1: score in this process). The output is the same.",
+)
 def score(
     files: tuple[Path, ...], rubric_path: Path | None, fmt: str, pretty: bool, judge: bool, model: str | None,
-    base_url: str | None,
+    base_url: str | None, jobs: int,
 ) -> None:
     """Score dialog files against a rubric.
 
@@ -35,6 +40,7 @@ def score(
     Examples:
       trainer score tests/fixtures/dialogs/en-good.json
       trainer score dialogs/*.json --format json > scores.json
+      trainer score transcripts/*.jsonl --format json --jobs 4 > cohort.json
       trainer score call.json --format json --pretty
       trainer score call.json --rubric rubrics/strict.yaml --format html > call.html
       trainer score call.json --judge --base-url http://127.0.0.1:11434/v1 --model llama3.2
@@ -47,7 +53,13 @@ def score(
     from trainer.records.store import load_scorable
     from trainer.scoring.scorer import Scorer, session_json
 
-    rubric = load_rubric(rubric_path or locations.default_rubric())
+    rubric_file = rubric_path or locations.default_rubric()
+    rubric = load_rubric(rubric_file)
+    compact = fmt == "json" and not pretty
+    workers = _workers(jobs, len(files))
+    if compact and not judge and workers > 1:
+        _score_in_workers(files, rubric_file, workers)
+        return
     llm = None
     if judge:
         from trainer.config.settings import resolve_llm
@@ -58,7 +70,6 @@ def score(
     results = []
     judged: dict = {}
     failed = False
-    compact = fmt == "json" and not pretty
     written = 0
     for path in files:
         try:
@@ -99,6 +110,92 @@ def score(
             click.echo(render_file("score.md.j2", file=file, session=session, judged=judged.get(file, {})))
     if failed:
         sys.exit(1)
+
+
+FILES_PER_WORKER = 20  # a worker process takes about half a second to start: worth it for this many files
+
+
+def _workers(jobs: int, files: int) -> int:
+    if jobs:
+        return min(jobs, files)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cpus, files // FILES_PER_WORKER))
+
+
+def _score_in_workers(files: tuple[Path, ...], rubric_file: Path, workers: int) -> None:
+    """`trainer score --format json` with the files shared among worker processes, printed in the order given.
+
+    Each worker scores runs of consecutive files and sends back each file's JSON, or the problems that kept it
+    from being scored; the output and the exit code are those of scoring them all in this process. Should the
+    workers fail to start or die, the runs not yet printed are scored here.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = max(1, min(FILES_PER_WORKER, -(-len(files) // (workers * 4))))  # small runs: a slow file holds up little
+    runs = [files[n:n + size] for n in range(0, len(files), size)]
+    failed = False
+    written = 0
+
+    def show(done: list[tuple[str | None, list[str]]]) -> None:
+        nonlocal failed, written
+        for item, problems in done:
+            for problem in problems:
+                click.echo(problem, err=True)
+            if item is None:
+                failed = True
+                continue
+            click.echo(("," if written else "[") + item, nl=False)
+            written += 1
+
+    shown = 0
+    # "spawn": a fresh interpreter on every platform; a forked one would share the parent's SQLite handles.
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(rubric_file,)) as pool:
+            for done in pool.map(_score_run, runs):
+                show(done)
+                shown += 1
+    except BrokenProcessPool:
+        click.echo("trainer score: the worker processes stopped; scoring the rest in this one", err=True)
+    if shown < len(runs):
+        _start_worker(rubric_file)
+        for run in runs[shown:]:
+            show(_score_run(run))
+    click.echo("]" if written else "[]")
+    if failed:
+        sys.exit(1)
+
+
+_worker_scorer = None  # the worker process's scorer, made once by _start_worker
+
+
+def _start_worker(rubric_file: Path) -> None:
+    from trainer.content.loader import load_rubric
+    from trainer.scoring.scorer import Scorer
+
+    global _worker_scorer
+    _worker_scorer = Scorer(load_rubric(rubric_file))
+
+
+def _score_run(run: tuple[Path, ...]) -> list[tuple[str | None, list[str]]]:
+    """Each file's compact JSON, or None and the problems that kept it from being scored."""
+    from trainer.content.loader import FileError
+    from trainer.records.store import load_scorable
+    from trainer.scoring.scorer import session_json
+
+    assert _worker_scorer is not None
+    done: list[tuple[str | None, list[str]]] = []
+    for path in run:
+        try:
+            session = _worker_scorer.score(load_scorable(path))
+        except FileError as exc:
+            done.append((None, [str(problem) for problem in exc.problems]))
+            continue
+        item = session_json(session, str(path))
+        done.append((json.dumps(item, ensure_ascii=False, separators=(",", ":")), []))
+    return done
 
 
 @click.command()
