@@ -36,3 +36,10 @@ def test_core_modules_do_not_import_textual_or_openai():
     loaded = loaded_after_importing(CORE)
     assert "textual" not in loaded
     assert "openai" not in loaded  # `import openai` alone costs half a second: only when a model is used
+
+
+def test_the_first_screen_needs_neither_the_persona_models_nor_the_yaml_reader():
+    """The app lists the customers from the kept catalogue: pydantic and yaml load with the library, after."""
+    loaded = loaded_after_importing(["app.app", "app.screens.choose", "content.catalogue"])
+    assert "pydantic" not in loaded
+    assert "yaml" not in loaded

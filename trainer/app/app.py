@@ -6,6 +6,7 @@ debrief, a name) or ask for a screen by name; only this class constructs them.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -37,6 +38,7 @@ class TrainerApp(App[None]):
         self.library: Library | None = None
         self.rubric: Rubric | None = None
         self.scorer: Scorer | None = None
+        self.library_tried = threading.Event()  # set once the choose screen has loaded the library, or failed to
         self.theme = THEMES[settings.theme]
         if not settings.animate:
             self.animation_level = "none"
@@ -44,16 +46,20 @@ class TrainerApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(ChooseScreen())
 
-    def adopt_library(self, library: Library, rubric: Rubric | None) -> None:
+    def adopt_library(self, library: Library, rubric: Rubric | None, scorer: Scorer | None) -> None:
+        """The library, the rubric and the one scorer of the app's lifetime (each language's detectors load once)."""
         self.library = library
         self.rubric = rubric
-        from trainer.scoring.scorer import Scorer
+        self.scorer = scorer
+        self.library_tried.set()
 
-        # One scorer for the app's lifetime: each language's detectors load once.
-        self.scorer = Scorer(rubric) if rubric is not None else None
+    def loaded(self, wait: float = 0.0) -> tuple[Library, Rubric, Scorer]:
+        """The library, rubric and scorer; screens that take calls open only once the choose screen has them.
 
-    def loaded(self) -> tuple[Library, Rubric, Scorer]:
-        """The library, rubric and scorer; screens that take calls open only once the choose screen has them."""
+        A worker thread may `wait` that many seconds for them: the choose screen loads them after it is drawn.
+        """
+        if wait:
+            self.library_tried.wait(wait)
         if self.library is None or self.rubric is None or self.scorer is None:
             raise RuntimeError("the persona library and rubric are not loaded yet")
         return self.library, self.rubric, self.scorer

@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # only named here: the first screen imports this module, and 
     from trainer.content.rubric import Rubric
     from trainer.engine.session import CustomerTurn, Session
     from trainer.scoring.coaching import Mark
+    from trainer.scoring.scorer import Scorer
 
 
 class CallStarted(Message):
@@ -59,12 +60,13 @@ class CustomerReplied(Message):
 
 
 class LibraryLoaded(Message):
-    """The persona library and the rubric are ready (or `error` says why the rubric is not)."""
+    """The persona library, the rubric and its scorer are ready (or `error` says why the rubric is not)."""
 
-    def __init__(self, library: Library, rubric: Rubric | None, error: str = "") -> None:
+    def __init__(self, library: Library, rubric: Rubric | None, scorer: Scorer | None, error: str = "") -> None:
         super().__init__()
         self.library = library
         self.rubric = rubric
+        self.scorer = scorer
         self.error = error
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +17,7 @@ from trainer.app.messages import LibraryLoaded
 from trainer.app.screens.base import TrainerScreen
 from trainer.app.widgets.persona_filters import PersonaFilters
 from trainer.app.widgets.persona_preview import PersonaPreview, visible_line
-from trainer.content.persona import Persona
+from trainer.content.catalogue import Entry, catalogue, kept_catalogue
 
 MODE_HELP = {
     "practice": "feedback on every reply",
@@ -55,17 +57,27 @@ class ChooseScreen(TrainerScreen[None]):
         self._show_trainee()
         if not self.trainer.settings.trainee:
             self.action_change_trainee()
-        if self.trainer.library is None:
+        self._waiting: tuple[str, str] | None = None  # (persona id, mode) of a call asked for before the library loaded
+        self._entries = catalogue(self.trainer.library.personas.values()) if self.trainer.library else None
+        if self._entries is None:
+            # The catalogue kept at the last start, if no persona file changed since: the list is drawn at once.
+            self._entries = kept_catalogue(self.trainer.settings.personas)
+        if self._entries is None:
             # Not `loading`: a loading widget cannot hold the focus, and the list should have it from the start.
             personas.add_option(Option(Content.styled("Loading the persona library…", "$text-muted"), disabled=True))
-            self.load_library()
         else:
             self._fill()
+        if self.trainer.library is None:
+            drawn = threading.Event()
+            self.call_after_refresh(drawn.set)
+            self.load_library(drawn)
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="library")
-    def load_library(self) -> None:
+    def load_library(self, drawn: threading.Event) -> None:
+        drawn.wait(1.0)  # the first screen is drawn before the library's imports compete with it for the interpreter
         from trainer.content.library import load_library_kept
         from trainer.content.loader import FileError, load_rubric
+        from trainer.scoring.scorer import Scorer
 
         settings = self.trainer.settings
         library = load_library_kept(settings.personas)
@@ -73,19 +85,30 @@ class ChooseScreen(TrainerScreen[None]):
             rubric, error = load_rubric(settings.rubric), ""
         except FileError as exc:
             rubric, error = None, str(exc)
-        self.post_message(LibraryLoaded(library, rubric, error))
+        # One scorer for the app's lifetime: each language's detectors load once.
+        self.post_message(LibraryLoaded(library, rubric, Scorer(rubric) if rubric is not None else None, error))
 
     @on(LibraryLoaded)
     def _loaded(self, event: LibraryLoaded) -> None:
-        self.trainer.adopt_library(event.library, event.rubric)
+        self.trainer.adopt_library(event.library, event.rubric, event.scorer)
         for problem in event.library.problems:
             self.notify(f"skipped: {problem}", severity="warning", markup=False, timeout=10)
         if event.error:
             self.notify(event.error, title="The rubric cannot be read", severity="error", markup=False, timeout=30)
-        self._fill()
+        entries = catalogue(event.library.personas.values())
+        if entries != self._entries:  # the list drawn from the catalogue is the library's own: nothing to redraw
+            self._entries = entries
+            self._fill()
+        waiting, self._waiting = self._waiting, None
+        self.query_one("#start", Button).loading = False
+        if waiting is not None and self.is_current:
+            self._open_call(*waiting)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
+            self.trainer.library_tried.set()
+            self._waiting = None
+            self.query_one("#start", Button).loading = False
             self.notify(str(event.worker.error), title="The library cannot be loaded", severity="error", markup=False)
 
     @property
@@ -93,34 +116,29 @@ class ChooseScreen(TrainerScreen[None]):
         return "exam" if self.query_one("#mode-exam", RadioButton).value else "practice"
 
     @property
-    def highlighted(self) -> Persona | None:
-        personas, library = self.query_one("#personas", OptionList), self.trainer.library
-        if personas.highlighted is None or library is None:
+    def highlighted(self) -> Entry | None:
+        personas = self.query_one("#personas", OptionList)
+        if personas.highlighted is None or not self._entries:
             return None
-        option = personas.get_option_at_index(personas.highlighted)
-        return library.get(option.id) if option.id is not None else None
+        chosen = personas.get_option_at_index(personas.highlighted).id
+        return next((e for e in self._entries if e.id == chosen), None)
 
     def _fill(self) -> None:
-        library = self.trainer.library
-        if library is None:
+        if self._entries is None:
             return
         filters = self.query_one(PersonaFilters).filters
-        chosen = sorted(
-            (p for p in library.personas.values() if filters.admit(p)),
-            key=lambda p: (p.language.value != "en", p.language.value, p.type.value, p.id),
-        )
+        chosen = [e for e in self._entries if filters.admit(e)]
         personas = self.query_one("#personas", OptionList)
         personas.clear_options()
-        personas.add_options([Option(_label(p), id=p.id) for p in chosen])
-        personas.border_subtitle = f"{len(chosen)} of {len(library.personas)}"
+        personas.add_options([Option(_label(e), id=e.id) for e in chosen])
+        personas.border_subtitle = f"{len(chosen)} of {len(self._entries)}"
         if chosen:
             personas.highlighted = 0
         self.query_one(PersonaPreview).show(self.highlighted)
 
     @on(PersonaFilters.Changed)
     def _filter(self) -> None:
-        if self.trainer.library is not None:
-            self._fill()
+        self._fill()
 
     @on(OptionList.OptionHighlighted, "#personas")
     def _preview(self) -> None:
@@ -139,14 +157,25 @@ class ChooseScreen(TrainerScreen[None]):
         if not self.trainer.settings.trainee:
             self.action_change_trainee()
             return
-        persona = self.highlighted
-        if persona is None:
+        entry = self.highlighted
+        if entry is None:
             self.notify("No customer matches the filters.", severity="warning")
+            return
+        if self.trainer.library is None:  # listed from the catalogue: the call opens once the library has loaded
+            self._waiting = (entry.id, self.mode)
+            self.query_one("#start", Button).loading = True
+            return
+        self._open_call(entry.id, self.mode)
+
+    def _open_call(self, persona_id: str, mode: str) -> None:
+        persona = self.trainer.library.get(persona_id) if self.trainer.library else None
+        if persona is None:  # gone from the library since the catalogue was kept
+            self.notify("That customer is no longer in the library.", severity="warning")
             return
         if self.trainer.rubric is None:
             self.notify("The rubric cannot be read, so calls cannot be scored.", severity="error")
             return
-        self.trainer.start_call(persona, self.mode)
+        self.trainer.start_call(persona, mode)
 
     def action_toggle_mode(self) -> None:
         target = "#mode-practice" if self.mode == "exam" else "#mode-exam"
@@ -171,6 +200,6 @@ class ChooseScreen(TrainerScreen[None]):
         self.trainer.show_history()
 
 
-def _label(persona: Persona) -> Content:
-    details = f"{persona.type.value.replace('_', ' ')} · {persona.language.value} · {persona.difficulty.value}"
-    return Content.assemble((visible_line(persona.name), "bold"), "\n", (details, "$text-muted"))
+def _label(entry: Entry) -> Content:
+    details = f"{entry.type.replace('_', ' ')} · {entry.language} · {entry.difficulty}"
+    return Content.assemble((visible_line(entry.name), "bold"), "\n", (details, "$text-muted"))

@@ -98,7 +98,7 @@ class HistoryScreen(TrainerScreen[None]):
     def open_session(self, path: Path) -> None:
         from trainer.app.call_report import report_from_transcript
 
-        library, _, scorer = self.trainer.loaded()
+        library, _, scorer = self.trainer.loaded(wait=60)  # opened before the library has loaded: it soon will
         self.post_message(ReportReady(report_from_transcript(path, library, scorer)))
 
     @on(ReportReady)

@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Select
 
-from trainer.content.persona import Persona
+from trainer.content.catalogue import Entry
 from trainer.content.vocabulary import CustomerType, Difficulty, Fault, Language
 
 
@@ -21,12 +21,12 @@ class Filters:
     difficulty: str | None = None
     fault: str | None = None
 
-    def admit(self, persona: Persona) -> bool:
+    def admit(self, entry: Entry) -> bool:
         return (
-            (self.type is None or persona.type.value == self.type)
-            and (self.language is None or persona.language.value == self.language)
-            and (self.difficulty is None or persona.difficulty.value == self.difficulty)
-            and (self.fault is None or persona.scenario.fault.value == self.fault)
+            (self.type is None or entry.type == self.type)
+            and (self.language is None or entry.language == self.language)
+            and (self.difficulty is None or entry.difficulty == self.difficulty)
+            and (self.fault is None or entry.fault == self.fault)
         )
 
 
