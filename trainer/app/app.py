@@ -43,8 +43,9 @@ class TrainerApp(App[None]):
         if not settings.animate:
             self.animation_level = "none"
 
-    def on_mount(self) -> None:
-        self.push_screen(ChooseScreen())
+    def get_default_screen(self) -> ChooseScreen:
+        """The choice of customer is the first screen, and the one every way back leads to."""
+        return ChooseScreen()
 
     def adopt_library(self, library: Library, rubric: Rubric | None, scorer: Scorer | None) -> None:
         """The library, the rubric and the one scorer of the app's lifetime (each language's detectors load once)."""
@@ -78,7 +79,7 @@ class TrainerApp(App[None]):
 
     def show_choose(self) -> None:
         """Back to the choice of customer, whatever lies between."""
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, ChooseScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, ChooseScreen):
             self.pop_screen()
 
     # The screens after the first are imported when first opened: the choice of customer is drawn sooner.
