@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from trainer.app import AppSettings, make_app
+from trainer.app import AppSettings, run_app
 from trainer.classroom.identity import Identity
 from trainer.config.trainee import clean_name
 from trainer.errors import UserError
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> None:
                                     remember_trainee=not args.shared and classroom is None, classroom=classroom)
     except UserError as exc:
         sys.exit(f"Error: {exc}")
-    make_app(settings).run()
+    run_app(settings)
 
 
 if __name__ == "__main__":

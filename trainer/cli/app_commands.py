@@ -21,9 +21,9 @@ def app_options(command):  # type: ignore[no-untyped-def]
 
 
 def open_app(backend: str, model: str | None, base_url: str | None, trainee: str | None) -> None:
-    from trainer.app import AppSettings, make_app
+    from trainer.app import AppSettings, run_app
 
-    make_app(AppSettings.load(backend=backend, model=model, base_url=base_url, trainee=trainee)).run()  # type: ignore[arg-type]
+    run_app(AppSettings.load(backend=backend, model=model, base_url=base_url, trainee=trainee))  # type: ignore[arg-type]
 
 
 @click.command()
