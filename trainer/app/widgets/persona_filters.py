@@ -1,4 +1,8 @@
-"""The four filters over the persona library: type, language, difficulty, and who is at fault."""
+"""The four filters over the persona library: type, language, difficulty, and who is at fault.
+
+The four drop-downs are mounted just after the first screen is drawn (`Lazy`): they are a third of its
+widgets, and the list of customers is what a trainee looks at first. Until then no filter is set.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.lazy import Lazy
 from textual.message import Message
 from textual.widgets import Select
 
@@ -46,13 +51,14 @@ class PersonaFilters(Horizontal):
 
     def compose(self) -> ComposeResult:
         for name, (prompt, options) in CHOICES.items():
-            yield Select(options, prompt=prompt, id=f"filter-{name}", compact=True)
+            yield Lazy(Select(options, prompt=prompt, id=f"filter-{name}", compact=True))
 
     @property
     def filters(self) -> Filters:
         values = {}
         for name in CHOICES:
-            value = self.query_one(f"#filter-{name}", Select).value
+            chosen = self.query(f"#filter-{name}").results(Select)  # none before it is mounted
+            value = next((select.value for select in chosen), None)
             values[name] = value if isinstance(value, str) else None
         return Filters(**values)
 
