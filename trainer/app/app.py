@@ -47,6 +47,10 @@ class TrainerApp(App[None]):
         """The choice of customer is the first screen, and the one every way back leads to."""
         return ChooseScreen()
 
+    def on_mount(self) -> None:
+        if not self.settings.trainee:  # asked once the choose screen is up, so it shows through, dimmed
+            self.ask_trainee()
+
     def adopt_library(self, library: Library, rubric: Rubric | None, scorer: Scorer | None) -> None:
         """The library, the rubric and the one scorer of the app's lifetime (each language's detectors load once)."""
         self.library = library

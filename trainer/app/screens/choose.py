@@ -55,8 +55,6 @@ class ChooseScreen(TrainerScreen[None]):
         personas.border_title = "Customers"
         self.query_one("#preview").border_title = "Scenario"
         self._show_trainee()
-        if not self.trainer.settings.trainee:
-            self.action_change_trainee()
         self._waiting: tuple[str, str] | None = None  # (persona id, mode) of a call asked for before the library loaded
         self._entries = catalogue(self.trainer.library.personas.values()) if self.trainer.library else None
         if self._entries is None:
